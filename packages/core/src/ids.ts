@@ -1,0 +1,27 @@
+import { ulid } from 'ulid';
+
+/**
+ * IDs of organisation-owned records are `<organisationKey>.<kind>_<ulid>`, so the owner of any
+ * record is known from its ID alone (DESIGN.md "Data ownership"): the gateway can later route an
+ * entity fetch to the organisation's own deployment without a lookup.
+ * Organisation IDs are the organisation key itself.
+ */
+export const ORGANISATION_KEY = /^[a-z][a-z0-9-]{1,31}$/;
+const RECORD_ID = /^([a-z][a-z0-9-]{1,31})\.([a-z]{2,4})_([0-9A-HJKMNP-TV-Z]{26})$/;
+
+export function newId(organisationKey: string, kind: string): string {
+  if (!ORGANISATION_KEY.test(organisationKey)) throw new Error(`invalid organisation key ${organisationKey}`);
+  return `${organisationKey}.${kind}_${ulid()}`;
+}
+
+/** The organisation that owns a record, or null when the string is not a record ID. */
+export function ownerOf(id: string): string | null {
+  const m = RECORD_ID.exec(id);
+  return m ? m[1] : null;
+}
+
+/** True when `id` is a well-formed record ID of the given kind. */
+export function isRecordId(id: string, kind: string): boolean {
+  const m = RECORD_ID.exec(id);
+  return m !== null && m[2] === kind;
+}

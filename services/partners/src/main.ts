@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@hub/core';
+import { createPartnersSubgraph } from './partners.subgraph';
+
+void runSubgraphMain('partners', createPartnersSubgraph);

@@ -1,0 +1,26 @@
+import { createSubgraph, type Subgraph, type SubgraphConfig, type SubgraphDefinition } from '@hub/core';
+import { createPartnersLoaders, type PartnersLoaders } from './loaders';
+import { PartnersInitial1763800000000 } from './migrations/1763800000000-partners-initial';
+import { Organisation } from './organisation.entity';
+import { OrganisationRegion } from './organisation-region.entity';
+import { OrganisationResolver } from './organisation.resolver';
+import { Program } from './program.entity';
+import { ProgramPartner } from './program-partner.entity';
+import { ProgramResolver, SharingAgreementResolver } from './program.resolver';
+import { partnersReferences } from './references';
+import { Region } from './region.entity';
+import { RegionResolver } from './region.resolver';
+
+/** The program registry: programs, organisations, regions and sharing agreements. */
+export const partnersDefinition: SubgraphDefinition<PartnersLoaders> = {
+  name: 'partners',
+  resolvers: [ProgramResolver, SharingAgreementResolver, OrganisationResolver, RegionResolver],
+  referenceResolvers: partnersReferences,
+  entities: [Region, Organisation, OrganisationRegion, Program, ProgramPartner],
+  migrations: [PartnersInitial1763800000000],
+  createLoaders: createPartnersLoaders,
+};
+
+export function createPartnersSubgraph(config: SubgraphConfig): Promise<Subgraph> {
+  return createSubgraph(partnersDefinition, config);
+}
