@@ -8,7 +8,7 @@ module.exports = async function globalSetup() {
   }
   const { startEmbeddedPostgres } = require('../../packages/hub/dist');
   const db = await startEmbeddedPostgres({
-    dataDir: path.join(__dirname, '../../.data/test-pg'),
+    dataDir: path.join(__dirname, `../../.data/test-pg-${process.pid}`),
     persistent: false,
   });
   globalThis.__EMBEDDED_PG__ = db;
