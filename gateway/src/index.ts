@@ -1,1 +1,4 @@
-export {};
+export * from './config';
+export * from './gateway';
+export * from './subgraph-data-source';
+export * from './compose';

@@ -1,8 +1,10 @@
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badField } from './errors';
 
+// Every subgraph returns PageInfo; it is the same value type everywhere.
+@Directive('@shareable')
 @ObjectType({ description: 'Where a page of a list stands; pass endCursor as `after` for the next page.' })
 export class PageInfo {
   @Field()

@@ -40,3 +40,6 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers: resolvers as never,
   });
 }
+
+/** The SDL a subgraph publishes for composition (with its federation directives). */
+export { printSubgraphSchema } from '@apollo/subgraph';

@@ -1,1 +1,6 @@
-export {};
+export { createFeedbackSubgraph, feedbackDefinition } from './feedback.subgraph';
+export { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
+export { PollResponse } from './poll-response.entity';
+export { Participation } from './participation.entity';
+export { participantHash } from './participant-hash';
+export { suppressCounts } from './suppression';

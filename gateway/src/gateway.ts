@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { createLogger, SUBGRAPH_NAMES, toClientError, type SubgraphName } from '@hub/core';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayConfig } from './config';
+import { SubgraphDataSource } from './subgraph-data-source';
+
+export interface Gateway {
+  server: ApolloServer;
+  /** Starts listening; resolves to the public GraphQL URL. */
+  listen(port?: number): Promise<string>;
+  url(): string;
+  stop(): Promise<void>;
+}
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/g;
+
+/** What the gateway lets out: known codes with their fields, no URLs, SQL or stacks. */
+export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const safe = toClientError(formatted, error);
+  const { serviceName, code, fields } = (safe.extensions ?? {}) as Record<string, unknown>;
+  return {
+    message: safe.message.replace(URL_PATTERN, '[internal]'),
+    locations: safe.locations,
+    path: safe.path,
+    extensions: { code, ...(fields ? { fields } : {}), ...(serviceName ? { serviceName } : {}) },
+  };
+}
+
+async function subgraphReady(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The public endpoint: `@apollo/gateway` on `@apollo/server`, serving the statically composed
+ * supergraph, routing to the subgraph URLs from config.
+ */
+export async function createGateway(config: GatewayConfig): Promise<Gateway> {
+  const log = createLogger('gateway', config.logLevel);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    buildService: ({ name }) => {
+      const url = config.subgraphUrls[name as SubgraphName];
+      if (!url) throw new Error(`The supergraph names a subgraph "${name}" with no configured URL`);
+      return new SubgraphDataSource(name, url, config.subgraphTimeoutMs);
+    },
+    logger: log,
+  });
+  const app = express();
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer({
+    gateway,
+    formatError: formatGatewayError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+
+  let stopping = false;
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const checks = await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await subgraphReady(config.subgraphUrls[name], 2000)] as const));
+    const unavailable = checks.filter(([, ok]) => !ok).map(([name]) => name);
+    if (stopping || unavailable.length) res.status(503).json({ status: stopping ? 'stopping' : 'degraded', unavailable });
+    else res.json({ status: 'ready' });
+  });
+  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+
+  let url = '';
+  return {
+    server,
+    async listen(port = config.port) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, config.host, () => resolve());
+      });
+      url = `http://${config.host}:${(httpServer.address() as AddressInfo).port}/graphql`;
+      log.info({ url }, 'gateway listening');
+      return url;
+    },
+    url: () => url,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await server.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+
+/** Fetch with a deadline: `@apollo/gateway` sets none, so a hung subgraph would hang the query. */
+export function fetcherWithTimeout(timeoutMs: number): Fetcher {
+  return ((url: string, init?: RequestInit) =>
+    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+}
+
+/**
+ * A subgraph as the gateway sees it: requests carry a timeout, and any failure to get an answer
+ * (refused, timed out, 5xx) becomes SUBGRAPH_UNAVAILABLE naming the subgraph, never its URL.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource {
+  constructor(
+    readonly serviceName: string,
+    url: string,
+    timeoutMs: number,
+  ) {
+    super({ url, fetcher: fetcherWithTimeout(timeoutMs) });
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: FetcherResponse): void {
+    if (error instanceof GraphQLError && response && response.status < 500) throw error;
+    const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
+    throw new GraphQLError(
+      timedOut ? `The ${this.serviceName} service did not answer in time` : `The ${this.serviceName} service is unavailable`,
+      { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName } },
+    );
+  }
+
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'SUBGRAPH_UNAVAILABLE';
+    return new GraphQLError(`The ${this.serviceName} service refused the request (HTTP ${response.status})`, {
+      extensions: { code, serviceName: this.serviceName },
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { SUBGRAPH_NAMES, withDatabase, databaseNameFor, type Subgraph, type SubgraphConfig, type SubgraphName } from '@hub/core';
+import { createFacilitatorsSubgraph } from '@hub/facilitators';
+import { createFeedbackSubgraph } from '@hub/feedback';
+import { createGateway, DEFAULT_SUPERGRAPH_PATH, type Gateway } from '@hub/gateway';
+import { createPartnersSubgraph } from '@hub/partners';
+import { createSessionsSubgraph } from '@hub/sessions';
+
+export const SUBGRAPH_FACTORIES: Record<SubgraphName, (config: SubgraphConfig) => Promise<Subgraph>> = {
+  partners: createPartnersSubgraph,
+  facilitators: createFacilitatorsSubgraph,
+  sessions: createSessionsSubgraph,
+  feedback: createFeedbackSubgraph,
+};
+
+export interface HubOptions {
+  /** A PostgreSQL server; each subgraph gets its own database `<databasePrefix>_<name>` on it. */
+  serverUrl: string;
+  /** Default `hub`. Tests use a unique prefix per run. */
+  databasePrefix?: string;
+  host?: string;
+  /** Gateway port; 0 for any free port. Default 4000. */
+  gatewayPort?: number;
+  /** Subgraph ports; 0 for any free port. */
+  subgraphPorts?: Partial<Record<SubgraphName, number>>;
+  subgraphTimeoutMs?: number;
+  poolSize?: number;
+  logLevel?: string;
+  production?: boolean;
+}
+
+export interface Hub {
+  gatewayUrl: string;
+  subgraphs: Record<SubgraphName, Subgraph>;
+  configs: Record<SubgraphName, SubgraphConfig>;
+  /** Stops one subgraph (to see how the gateway copes); `startSubgraph` brings it back on the same port. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  startSubgraph(name: SubgraphName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole hub in one process: the four subgraphs, each on its own database, and the gateway in
+ * front of them. Used by `npm start` and by the end-to-end tests; production runs each service
+ * from its own `main.ts` (see docker-compose.yml).
+ */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const host = options.host ?? '127.0.0.1';
+  const logLevel = options.logLevel ?? 'warn';
+  const configs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [
+      name,
+      {
+        name,
+        host,
+        port: options.subgraphPorts?.[name] ?? 0,
+        databaseUrl: withDatabase(options.serverUrl, databaseNameFor(name, options.databasePrefix)),
+        poolSize: options.poolSize ?? 10,
+        migrate: true,
+        logLevel,
+      } satisfies SubgraphConfig,
+    ]),
+  ) as Record<SubgraphName, SubgraphConfig>;
+
+  const subgraphs = {} as Record<SubgraphName, Subgraph>;
+  const urls = {} as Record<SubgraphName, string>;
+  const started: Subgraph[] = [];
+  let gateway: Gateway | undefined;
+  try {
+    for (const name of SUBGRAPH_NAMES) {
+      const subgraph = await SUBGRAPH_FACTORIES[name](configs[name]);
+      started.push(subgraph);
+      subgraphs[name] = subgraph;
+      urls[name] = await subgraph.listen();
+      // keep the port so a restarted subgraph is found where the gateway expects it
+      configs[name].port = Number(new URL(urls[name]).port);
+    }
+    gateway = await createGateway({
+      port: options.gatewayPort ?? 4000,
+      host,
+      subgraphUrls: urls,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10000,
+      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+      production: options.production ?? false,
+      logLevel,
+    });
+    const gatewayUrl = await gateway.listen();
+    const running = gateway;
+    return {
+      gatewayUrl,
+      subgraphs,
+      configs,
+      async stopSubgraph(name) {
+        await subgraphs[name].stop();
+      },
+      async startSubgraph(name) {
+        subgraphs[name] = await SUBGRAPH_FACTORIES[name](configs[name]);
+        await subgraphs[name].listen(configs[name].port);
+      },
+      async stop() {
+        await running.stop();
+        await Promise.all(SUBGRAPH_NAMES.map((n) => subgraphs[n].stop()));
+      },
+    };
+  } catch (error) {
+    await gateway?.stop().catch(() => undefined);
+    await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { ConfigError, DEFAULT_PORTS, SUBGRAPH_NAMES } from '@hub/core';
+import { z } from 'zod';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { startHub } from './hub';
+import { seedDemo, type DemoSummary } from './demo-seed';
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  EMBEDDED_PG_DIR: z.string().default(path.resolve(__dirname, '../../../.data/pg')),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  LOG_LEVEL: z.string().default('warn'),
+  NODE_ENV: z.string().default('development'),
+});
+
+function exampleQuery(demo: DemoSummary): string {
+  return `query NationalOverview {
+  program(id: "${demo.programId}") {
+    name
+    deliveryPartners {
+      name
+      facilitatorCount(status: ACTIVE)
+      groups: communityCount(kind: GROUP, programId: "${demo.programId}")
+      sessionsHeld: sessionCount(from: "${demo.yearStart}", to: "${demo.yearEnd}", status: ENDED, programId: "${demo.programId}")
+      feedbackResponseCount(from: "${demo.yearStart}", to: "${demo.yearEnd}", programId: "${demo.programId}")
+    }
+  }
+}`;
+}
+
+/**
+ * `npm start`: the whole hub on this machine. Without DATABASE_URL it runs an embedded PostgreSQL
+ * (data kept in .data/pg), so a fresh clone needs nothing installed but Node.js.
+ */
+async function main(): Promise<void> {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  const env = parsed.data;
+  let embedded: EmbeddedDatabase | undefined;
+  let serverUrl = env.DATABASE_URL;
+  if (!serverUrl) {
+    process.stdout.write(`No DATABASE_URL: starting an embedded PostgreSQL in ${env.EMBEDDED_PG_DIR}\n`);
+    embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT || undefined });
+    serverUrl = embedded.url;
+  }
+  const hub = await startHub({
+    serverUrl,
+    host: env.HOST,
+    gatewayPort: env.GATEWAY_PORT,
+    subgraphPorts: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, Number(process.env[`${n.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[n])])),
+    logLevel: env.LOG_LEVEL,
+    production: env.NODE_ENV === 'production',
+  });
+  const stop = async () => {
+    await hub.stop();
+    await embedded?.stop();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0), () => process.exit(1)));
+
+  const demo = env.SEED_DEMO === 'true' ? await seedDemo(hub, (line) => process.stdout.write(`${line}\n`)) : undefined;
+  process.stdout.write(`\nThe hub is running.\n  Gateway:  ${hub.gatewayUrl}\n`);
+  for (const name of SUBGRAPH_NAMES) process.stdout.write(`  ${name.padEnd(12)} ${hub.subgraphs[name].url()}\n`);
+  if (demo) {
+    const body = JSON.stringify({ query: exampleQuery(demo) });
+    process.stdout.write(`\nTry the national overview (paste into ${hub.gatewayUrl} or run):\n\ncurl -s ${hub.gatewayUrl} -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'\n\n${exampleQuery(demo)}\n`);
+  }
+  process.stdout.write('\nStop with Ctrl-C.\n');
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `The hub failed to start: ${error.stack ?? error.message}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { connectionOf, PageArgs } from '@hub/core';
+import { Arg, Args, Ctx, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { CommunityMembership } from './community-membership.entity';
+import type { FacilitatorsContext } from './context';
+import { CommunityRef } from './refs';
+
+@ObjectType()
+export class CommunityMembershipConnection extends connectionOf(CommunityMembership, 'CommunityMembership') {}
+
+/** A community's facilitator members. Every field is batched across communities. */
+@Resolver(() => CommunityRef)
+export class CommunityMembersResolver {
+  @FieldResolver(() => CommunityMembershipConnection, { description: 'Memberships in the order joined.' })
+  async members(
+    @Root() community: CommunityRef,
+    @Args() page: PageArgs,
+    @Ctx() ctx: FacilitatorsContext,
+    @Arg('includeLeft', { defaultValue: false, description: 'Also memberships that have ended.' }) includeLeft: boolean,
+  ): Promise<CommunityMembershipConnection> {
+    const filter = { includeLeft };
+    const rows = await ctx.loaders.memberPage.load({ id: community.id, filter: { filter, first: page.first, after: page.after ?? null } });
+    return new CommunityMembershipConnection({ ...rows, totalCount: () => ctx.loaders.memberCount.load({ id: community.id, filter }) });
+  }
+
+  @FieldResolver(() => Int, { description: 'Active members.' })
+  memberCount(@Root() community: CommunityRef, @Ctx() ctx: FacilitatorsContext): Promise<number> {
+    return ctx.loaders.memberCount.load({ id: community.id, filter: { includeLeft: false } });
+  }
+}

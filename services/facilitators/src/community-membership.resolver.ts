@@ -1,0 +1,130 @@
+import { badField, conflict, inTransaction, newId, notFound } from '@hub/core';
+import { IsOptional } from 'class-validator';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { IsNull } from 'typeorm';
+import { CommunityMembership, CommunityRole } from './community-membership.entity';
+import type { FacilitatorsContext } from './context';
+import { checkNotFuture, IsDay, todayUtc } from './dates';
+import { Facilitator, FacilitatorStatus } from './facilitator.entity';
+import { checkRecordId } from './record-ids';
+import { CommunityRef, refTo } from './refs';
+
+@InputType()
+export class JoinCommunityInput {
+  @Field(() => ID)
+  facilitatorId: string;
+
+  @Field(() => ID, { description: 'A community of the sessions subgraph, `<organisation>.com_<ulid>`.' })
+  communityId: string;
+
+  @Field(() => CommunityRole, { defaultValue: CommunityRole.MEMBER })
+  role: CommunityRole;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, not in the future; left out: today (UTC).' })
+  @IsOptional()
+  @IsDay()
+  joinedOn?: string | null;
+
+  @Field({ defaultValue: false })
+  confidentialityAgreed: boolean;
+}
+
+@InputType()
+export class LeaveCommunityInput {
+  @Field(() => ID)
+  membershipId: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, not before joinedOn nor in the future; left out: today (UTC).' })
+  @IsOptional()
+  @IsDay()
+  leftOn?: string | null;
+}
+
+@InputType({ description: 'Leave a field out to keep it.' })
+export class UpdateCommunityMembershipInput {
+  @Field(() => CommunityRole, { nullable: true })
+  @IsOptional()
+  role?: CommunityRole;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  confidentialityAgreed?: boolean;
+}
+
+@Resolver(() => CommunityMembership)
+export class CommunityMembershipResolver {
+  @FieldResolver(() => Facilitator)
+  async facilitator(@Root() membership: CommunityMembership, @Ctx() ctx: FacilitatorsContext): Promise<Facilitator> {
+    return (await ctx.loaders.facilitator.load(membership.facilitatorId)) as Facilitator;
+  }
+
+  @FieldResolver(() => CommunityRef)
+  community(@Root() membership: CommunityMembership): CommunityRef {
+    return refTo(CommunityRef, membership.communityId);
+  }
+
+  @Mutation(() => CommunityMembership, { description: 'Makes a facilitator a member of a community; CONFLICT when already an active member.' })
+  joinCommunity(@Arg('input') input: JoinCommunityInput, @Ctx() ctx: FacilitatorsContext): Promise<CommunityMembership> {
+    checkRecordId(input.facilitatorId, 'fac', 'input.facilitatorId');
+    checkRecordId(input.communityId, 'com', 'input.communityId');
+    const joinedOn = input.joinedOn ?? todayUtc();
+    checkNotFuture(joinedOn, 'input.joinedOn');
+    return inTransaction(ctx.dataSource, async (m) => {
+      // The lock serialises joins of one facilitator, so two at once cannot both pass the check below.
+      const facilitator = await m.findOne(Facilitator, { where: { id: input.facilitatorId }, lock: { mode: 'pessimistic_write' } });
+      if (!facilitator) throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
+      if (facilitator.status === FacilitatorStatus.INACTIVE) throw badField('input.facilitatorId', 'is an inactive facilitator');
+      if (await m.existsBy(CommunityMembership, { facilitatorId: facilitator.id, communityId: input.communityId, leftOn: IsNull() })) {
+        throw conflict('The facilitator is already a member of this community', [
+          { field: 'input.communityId', message: 'the facilitator is already an active member' },
+        ]);
+      }
+      return m.save(
+        CommunityMembership,
+        m.create(CommunityMembership, {
+          id: newId(facilitator.organisationId, 'mem'),
+          organisationId: facilitator.organisationId,
+          facilitatorId: facilitator.id,
+          communityId: input.communityId,
+          role: input.role,
+          joinedOn,
+          leftOn: null,
+          confidentialityAgreed: input.confidentialityAgreed,
+        }),
+      );
+    });
+  }
+
+  @Mutation(() => CommunityMembership, { description: 'Ends an active membership.' })
+  leaveCommunity(@Arg('input') input: LeaveCommunityInput, @Ctx() ctx: FacilitatorsContext): Promise<CommunityMembership> {
+    checkRecordId(input.membershipId, 'mem', 'input.membershipId');
+    const leftOn = input.leftOn ?? todayUtc();
+    checkNotFuture(leftOn, 'input.leftOn');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const membership = await m.findOne(CommunityMembership, { where: { id: input.membershipId }, lock: { mode: 'pessimistic_write' } });
+      if (!membership) throw notFound('CommunityMembership', input.membershipId, 'input.membershipId');
+      if (membership.leftOn !== null) {
+        throw conflict('This membership has already ended', [{ field: 'input.membershipId', message: `ended on ${membership.leftOn}` }]);
+      }
+      if (leftOn < membership.joinedOn) throw badField('input.leftOn', `is before joinedOn (${membership.joinedOn})`);
+      membership.leftOn = leftOn;
+      return m.save(CommunityMembership, membership);
+    });
+  }
+
+  @Mutation(() => CommunityMembership)
+  updateCommunityMembership(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateCommunityMembershipInput,
+    @Ctx() ctx: FacilitatorsContext,
+  ): Promise<CommunityMembership> {
+    checkRecordId(id, 'mem', 'id');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const membership = await m.findOne(CommunityMembership, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!membership) throw notFound('CommunityMembership', id);
+      if (input.role != null) membership.role = input.role;
+      if (input.confidentialityAgreed != null) membership.confidentialityAgreed = input.confidentialityAgreed;
+      return m.save(CommunityMembership, membership);
+    });
+  }
+}

@@ -1,0 +1,4 @@
+import type { RequestContext } from '@hub/core';
+import type { FacilitatorsLoaders } from './loaders';
+
+export type FacilitatorsContext = RequestContext<FacilitatorsLoaders>;

@@ -1,0 +1,57 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum FacilitatorStatus {
+  ACTIVE = 'ACTIVE',
+  ON_LEAVE = 'ON_LEAVE',
+  INACTIVE = 'INACTIVE',
+}
+registerEnumType(FacilitatorStatus, { name: 'FacilitatorStatus' });
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A person who facilitates groups and practises in communities, employed by one organisation.' })
+@Entity('facilitator')
+export class Facilitator {
+  @Field(() => ID, { description: '`<organisation>.fac_<ulid>`.' })
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text', { name: 'organisation_id' })
+  organisationId: string;
+
+  @Field()
+  @Column('text', { name: 'given_name' })
+  givenName: string;
+
+  @Field()
+  @Column('text', { name: 'family_name' })
+  familyName: string;
+
+  @Field(() => String, { description: 'Given and family name.' })
+  get displayName(): string {
+    return `${this.givenName} ${this.familyName}`;
+  }
+
+  @Field()
+  @Column('text')
+  email: string;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  @Column('text', { name: 'region_id', nullable: true })
+  regionId: string | null;
+
+  @Field(() => FacilitatorStatus)
+  @Column('text')
+  status: FacilitatorStatus;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

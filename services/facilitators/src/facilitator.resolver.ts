@@ -1,0 +1,213 @@
+import { conflict, connectionOf, inTransaction, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { IsEmail, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { EntityManager } from 'typeorm';
+import { CommunityMembership } from './community-membership.entity';
+import type { FacilitatorsContext } from './context';
+import { Facilitator, FacilitatorStatus } from './facilitator.entity';
+import { FACILITATOR_ORDER, facilitatorQuery } from './facilitator-query';
+import { checkRecordId } from './record-ids';
+import { OrganisationRef, refTo, RegionRef } from './refs';
+import { TrainingRecord } from './training-record.entity';
+
+const NOT_BLANK = /\S/;
+const PHONE = /^\+?[0-9][0-9 ()-]{4,27}[0-9]$/;
+const REGION_ID = /^[a-z][a-z0-9-]{1,63}$/;
+
+@ObjectType()
+export class FacilitatorConnection extends connectionOf(Facilitator, 'Facilitator') {}
+
+@InputType()
+export class FacilitatorFilter {
+  @Field(() => ID, { nullable: true })
+  organisationId?: string;
+
+  @Field(() => ID, { nullable: true })
+  regionId?: string;
+
+  @Field(() => FacilitatorStatus, { nullable: true })
+  status?: FacilitatorStatus;
+
+  @Field({ nullable: true, description: 'Part of the display name, any case.' })
+  @IsOptional()
+  @MaxLength(200)
+  nameContains?: string;
+}
+
+@InputType()
+export class CreateFacilitatorInput {
+  @Field(() => ID, { description: 'The employing organisation; prefixes the new ID and cannot change.' })
+  @Matches(ORGANISATION_KEY, { message: 'must be an organisation key' })
+  organisationId: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NOT_BLANK, { message: 'must not be blank' })
+  givenName: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NOT_BLANK, { message: 'must not be blank' })
+  familyName: string;
+
+  @Field({ description: 'Unique within the organisation, in any case.' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(PHONE, { message: 'must be a phone number: digits, spaces, brackets or dashes, optionally starting with +' })
+  phone?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Matches(REGION_ID, { message: 'must be a region id' })
+  regionId?: string | null;
+
+  @Field(() => FacilitatorStatus, { defaultValue: FacilitatorStatus.ACTIVE })
+  status: FacilitatorStatus;
+}
+
+@InputType({ description: 'Leave a field out to keep it; null clears phone and region.' })
+export class UpdateFacilitatorInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NOT_BLANK, { message: 'must not be blank' })
+  givenName?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NOT_BLANK, { message: 'must not be blank' })
+  familyName?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(PHONE, { message: 'must be a phone number: digits, spaces, brackets or dashes, optionally starting with +' })
+  phone?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Matches(REGION_ID, { message: 'must be a region id' })
+  regionId?: string | null;
+
+  @Field(() => FacilitatorStatus, { nullable: true })
+  @IsOptional()
+  status?: FacilitatorStatus;
+}
+
+async function checkEmailFree(m: EntityManager, organisationId: string, email: string, exceptId?: string): Promise<void> {
+  const qb = m
+    .createQueryBuilder(Facilitator, 'facilitator')
+    .where('facilitator.organisationId = :organisationId', { organisationId })
+    .andWhere('lower(facilitator.email) = lower(:email)', { email });
+  if (exceptId) qb.andWhere('facilitator.id <> :exceptId', { exceptId });
+  if (await qb.getExists()) {
+    throw conflict('Another facilitator of this organisation has this email', [
+      { field: 'input.email', message: 'is used by another facilitator of this organisation' },
+    ]);
+  }
+}
+
+@Resolver(() => Facilitator)
+export class FacilitatorResolver {
+  @Query(() => Facilitator, { nullable: true })
+  facilitator(@Arg('id', () => ID) id: string, @Ctx() ctx: FacilitatorsContext): Promise<Facilitator | null> {
+    return ctx.loaders.facilitator.load(id);
+  }
+
+  @Query(() => FacilitatorConnection, { description: 'Facilitators by family name, then given name.' })
+  async facilitators(
+    @Args() page: PageArgs,
+    @Ctx() ctx: FacilitatorsContext,
+    @Arg('filter', () => FacilitatorFilter, { nullable: true }) filter?: FacilitatorFilter,
+  ): Promise<FacilitatorConnection> {
+    const qb = facilitatorQuery(ctx.dataSource, {
+      organisationIds: filter?.organisationId ? [filter.organisationId] : undefined,
+      regionId: filter?.regionId,
+      status: filter?.status,
+      nameContains: filter?.nameContains,
+    });
+    return new FacilitatorConnection(await paginate(qb, page, FACILITATOR_ORDER));
+  }
+
+  @FieldResolver(() => OrganisationRef, { description: 'The employing organisation.' })
+  organisation(@Root() facilitator: Facilitator): OrganisationRef {
+    return refTo(OrganisationRef, facilitator.organisationId);
+  }
+
+  @FieldResolver(() => RegionRef, { nullable: true })
+  region(@Root() facilitator: Facilitator): RegionRef | null {
+    return facilitator.regionId ? refTo(RegionRef, facilitator.regionId) : null;
+  }
+
+  @FieldResolver(() => [TrainingRecord], { description: 'Completed training, most recent first.' })
+  trainingRecords(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): Promise<TrainingRecord[]> {
+    return ctx.loaders.trainingRecordsOfFacilitator.load(facilitator.id);
+  }
+
+  @FieldResolver(() => [CommunityMembership], { description: 'Communities the facilitator belongs to, in the order joined.' })
+  async memberships(
+    @Root() facilitator: Facilitator,
+    @Ctx() ctx: FacilitatorsContext,
+    @Arg('includeLeft', { defaultValue: false, description: 'Also memberships that have ended.' }) includeLeft: boolean,
+  ): Promise<CommunityMembership[]> {
+    const all = await ctx.loaders.membershipsOfFacilitator.load(facilitator.id);
+    return includeLeft ? all : all.filter((m) => m.leftOn === null);
+  }
+
+  @Mutation(() => Facilitator)
+  createFacilitator(@Arg('input') input: CreateFacilitatorInput, @Ctx() ctx: FacilitatorsContext): Promise<Facilitator> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      await checkEmailFree(m, input.organisationId, input.email);
+      return m.save(
+        Facilitator,
+        m.create(Facilitator, {
+          id: newId(input.organisationId, 'fac'),
+          organisationId: input.organisationId,
+          givenName: input.givenName.trim(),
+          familyName: input.familyName.trim(),
+          email: input.email,
+          phone: input.phone ?? null,
+          regionId: input.regionId ?? null,
+          status: input.status,
+        }),
+      );
+    });
+  }
+
+  @Mutation(() => Facilitator)
+  updateFacilitator(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateFacilitatorInput,
+    @Ctx() ctx: FacilitatorsContext,
+  ): Promise<Facilitator> {
+    checkRecordId(id, 'fac', 'id');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const facilitator = await m.findOne(Facilitator, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!facilitator) throw notFound('Facilitator', id);
+      if (input.email != null) {
+        await checkEmailFree(m, facilitator.organisationId, input.email, id);
+        facilitator.email = input.email;
+      }
+      if (input.givenName != null) facilitator.givenName = input.givenName.trim();
+      if (input.familyName != null) facilitator.familyName = input.familyName.trim();
+      if (input.status != null) facilitator.status = input.status;
+      if (input.phone !== undefined) facilitator.phone = input.phone;
+      if (input.regionId !== undefined) facilitator.regionId = input.regionId;
+      return m.save(Facilitator, facilitator);
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { KeysetOrder } from '@hub/core';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { CommunityMembership } from './community-membership.entity';
+
+/** Memberships of the given communities, as `membership`; only active ones unless `includeLeft`. */
+export function membershipQuery(ds: DataSource, communityIds: readonly string[], includeLeft: boolean): SelectQueryBuilder<CommunityMembership> {
+  const qb = ds
+    .getRepository(CommunityMembership)
+    .createQueryBuilder('membership')
+    .where('membership.communityId IN (:...communityIds)', { communityIds });
+  if (!includeLeft) qb.andWhere('membership.leftOn IS NULL');
+  return qb;
+}
+
+/** Members are listed in the order they joined. */
+export const MEMBERSHIP_ORDER: KeysetOrder<CommunityMembership> = {
+  columns: ['membership.joinedOn', 'membership.id'],
+  values: (m) => [m.joinedOn, m.id],
+};

@@ -1,0 +1,49 @@
+import { PageArgs } from '@hub/core';
+import { IsOptional, MaxLength } from 'class-validator';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Resolver, Root } from 'type-graphql';
+import type { FacilitatorsContext } from './context';
+import { FacilitatorStatus } from './facilitator.entity';
+import { FacilitatorConnection } from './facilitator.resolver';
+import type { FacilitatorsOfOrganisation } from './loaders';
+import { OrganisationRef } from './refs';
+
+@InputType()
+export class OrganisationFacilitatorFilter {
+  @Field(() => FacilitatorStatus, { nullable: true })
+  status?: FacilitatorStatus;
+
+  @Field({ nullable: true, description: 'Part of the display name, any case.' })
+  @IsOptional()
+  @MaxLength(200)
+  nameContains?: string;
+}
+
+/** One shape for every key, so equal filters share a batch and a cache entry. */
+function facilitatorsOf(status?: FacilitatorStatus | null, nameContains?: string | null): FacilitatorsOfOrganisation {
+  return { status: status ?? null, nameContains: nameContains ?? null };
+}
+
+/** The facilitators an organisation employs. Every field is batched across organisations. */
+@Resolver(() => OrganisationRef)
+export class OrganisationFacilitatorsResolver {
+  @FieldResolver(() => FacilitatorConnection, { description: 'Facilitators by family name, then given name.' })
+  async facilitators(
+    @Root() organisation: OrganisationRef,
+    @Args() page: PageArgs,
+    @Ctx() ctx: FacilitatorsContext,
+    @Arg('filter', () => OrganisationFacilitatorFilter, { nullable: true }) filter?: OrganisationFacilitatorFilter,
+  ): Promise<FacilitatorConnection> {
+    const match = facilitatorsOf(filter?.status, filter?.nameContains);
+    const rows = await ctx.loaders.facilitatorPage.load({ id: organisation.id, filter: { filter: match, first: page.first, after: page.after ?? null } });
+    return new FacilitatorConnection({ ...rows, totalCount: () => ctx.loaders.facilitatorCount.load({ id: organisation.id, filter: match }) });
+  }
+
+  @FieldResolver(() => Int, { description: 'How many facilitators the organisation has, optionally only those with a status.' })
+  facilitatorCount(
+    @Root() organisation: OrganisationRef,
+    @Ctx() ctx: FacilitatorsContext,
+    @Arg('status', () => FacilitatorStatus, { nullable: true }) status?: FacilitatorStatus,
+  ): Promise<number> {
+    return ctx.loaders.facilitatorCount.load({ id: organisation.id, filter: facilitatorsOf(status) });
+  }
+}

@@ -1,0 +1,4 @@
+import type { RequestContext } from '@hub/core';
+import type { FeedbackLoaders } from './loaders';
+
+export type FeedbackContext = RequestContext<FeedbackLoaders>;

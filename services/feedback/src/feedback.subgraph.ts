@@ -1,0 +1,36 @@
+import { createSubgraph, type Subgraph, type SubgraphConfig, type SubgraphDefinition } from '@hub/core';
+import { createFeedbackLoaders, type FeedbackLoaders } from './loaders';
+import { FeedbackInitial1763800400000 } from './migrations/1763800400000-feedback-initial';
+import { CommunityFeedbackResolver, SessionFeedbackResolver } from './target-feedback.resolver';
+import { OrganisationFeedbackResolver, ProgramFeedbackResolver } from './owner-feedback.resolver';
+import { checkParticipationSecret } from './participant-hash';
+import { Participation } from './participation.entity';
+import { PollResponse } from './poll-response.entity';
+import { PollResultsResolver } from './poll-results.resolver';
+import { Poll } from './poll.entity';
+import { PollResolver } from './poll.resolver';
+import { feedbackReferences } from './references';
+import { ResponseResolver } from './response.resolver';
+
+/** Polls, check-ins and evaluations with anonymous answers and small-group suppression of results. */
+export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
+  name: 'feedback',
+  resolvers: [
+    PollResolver,
+    PollResultsResolver,
+    ResponseResolver,
+    SessionFeedbackResolver,
+    CommunityFeedbackResolver,
+    OrganisationFeedbackResolver,
+    ProgramFeedbackResolver,
+  ],
+  referenceResolvers: feedbackReferences,
+  entities: [Poll, PollResponse, Participation],
+  migrations: [FeedbackInitial1763800400000],
+  createLoaders: createFeedbackLoaders,
+};
+
+export async function createFeedbackSubgraph(config: SubgraphConfig): Promise<Subgraph> {
+  checkParticipationSecret();
+  return createSubgraph(feedbackDefinition, config);
+}

@@ -1,0 +1,85 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+export enum PollKind {
+  POLL = 'POLL',
+  CHECK_IN = 'CHECK_IN',
+  EVALUATION = 'EVALUATION',
+  CONFIDENCE = 'CONFIDENCE',
+  OUTCOME = 'OUTCOME',
+}
+registerEnumType(PollKind, { name: 'PollKind', description: 'What a poll is for; CONFIDENCE and OUTCOME are always rated 1 to 5.' });
+
+export enum PollAnswerType {
+  CHOICE = 'CHOICE',
+  RATING = 'RATING',
+  TEXT = 'TEXT',
+}
+registerEnumType(PollAnswerType, { name: 'PollAnswerType', description: 'One of the options, a rating from 1 to 5, or free text.' });
+
+export enum PollStatus {
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(PollStatus, { name: 'PollStatus' });
+
+/** Ratings are always on this scale, so results of different polls can be compared. */
+export const RATING_MIN = 1;
+export const RATING_MAX = 5;
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A poll, check-in, evaluation, confidence or outcome question asked in a session or a community. Answers are anonymous.' })
+@Entity('poll')
+export class Poll {
+  @Field(() => ID)
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text', { name: 'organisation_id' })
+  organisationId: string;
+
+  @Column('text', { name: 'program_id' })
+  programId: string;
+
+  @Column('text', { name: 'session_id', nullable: true })
+  sessionId: string | null;
+
+  @Column('text', { name: 'community_id', nullable: true })
+  communityId: string | null;
+
+  @Field(() => PollKind)
+  @Column('text')
+  kind: PollKind;
+
+  @Field()
+  @Column('text')
+  question: string;
+
+  @Field(() => PollAnswerType)
+  @Column('text', { name: 'answer_type' })
+  answerType: PollAnswerType;
+
+  /** Null unless the answer type is CHOICE. */
+  @Column('text', { array: true, nullable: true })
+  options: string[] | null;
+
+  @Field(() => Int, { description: 'Results from fewer respondents than this are never shown. Copied from the program when the poll is made; never below 3.' })
+  @Column('integer', { name: 'minimum_group_size' })
+  minimumGroupSize: number;
+
+  @Field(() => PollStatus)
+  @Column('text')
+  status: PollStatus;
+
+  @Field(() => Date, { nullable: true, description: 'Answers are refused before this instant, when set.' })
+  @Column('timestamptz', { name: 'opens_at', nullable: true })
+  opensAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Answers are refused from this instant on, when set.' })
+  @Column('timestamptz', { name: 'closes_at', nullable: true })
+  closesAt: Date | null;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,230 @@
+import { badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { FeedbackContext } from './context';
+import { decodePollCursor, pollCursorValues } from './poll-page';
+import { buildResults } from './poll-results';
+import { PollRatingScale, PollResults } from './poll-results.type';
+import { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
+import { CommunityRef, OrganisationRef, ProgramRef, ref, SessionRef } from './refs';
+
+@ObjectType()
+export class PollConnection extends connectionOf(Poll, 'Poll') {}
+
+@InputType()
+export class PollFilter {
+  @Field(() => ID, { nullable: true })
+  sessionId?: string;
+
+  @Field(() => ID, { nullable: true })
+  communityId?: string;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string;
+
+  @Field(() => ID, { nullable: true })
+  programId?: string;
+
+  @Field(() => PollKind, { nullable: true })
+  kind?: PollKind;
+
+  @Field(() => PollStatus, { nullable: true })
+  status?: PollStatus;
+}
+
+@InputType()
+export class CreatePollInput {
+  @Field(() => ID, { description: 'The organisation running the poll; its key prefixes the poll\'s ID.' })
+  @Matches(ORGANISATION_KEY, { message: 'must be an organisation key' })
+  organisationId: string;
+
+  @Field(() => ID)
+  programId: string;
+
+  @Field(() => ID, { nullable: true, description: 'Give exactly one of sessionId and communityId.' })
+  sessionId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  communityId?: string | null;
+
+  @Field(() => PollKind)
+  kind: PollKind;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(500)
+  question: string;
+
+  @Field(() => PollAnswerType)
+  answerType: PollAnswerType;
+
+  @Field(() => [String], { nullable: true, description: '2 to 20 distinct labels; required for CHOICE polls, refused for others.' })
+  @IsOptional()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(20)
+  @MaxLength(200, { each: true })
+  options?: string[] | null;
+
+  @Field(() => Int, { defaultValue: 5, description: 'The program\'s minimum group size for feedback; never below 3.' })
+  @IsInt()
+  @Min(3, { message: 'must be at least 3 so that nobody can be identified from feedback' })
+  @Max(1000)
+  minimumGroupSize: number;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  opensAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  closesAt?: Date | null;
+}
+
+/** Kinds whose answers are always a rating, so they can be compared across polls. */
+const RATED_KINDS = new Set([PollKind.CONFIDENCE, PollKind.OUTCOME]);
+
+function checkTarget(input: CreatePollInput): void {
+  if (Boolean(input.sessionId) === Boolean(input.communityId)) {
+    const message = 'give exactly one of sessionId and communityId';
+    throw badUserInput(`Invalid input: ${message}`, [
+      { field: 'input.sessionId', message },
+      { field: 'input.communityId', message },
+    ]);
+  }
+  if (input.sessionId && !isRecordId(input.sessionId, 'ses')) throw badField('input.sessionId', 'is not a session ID');
+  if (input.communityId && !isRecordId(input.communityId, 'com')) throw badField('input.communityId', 'is not a community ID');
+  if (!isRecordId(input.programId, 'prg')) throw badField('input.programId', 'is not a program ID');
+}
+
+/** The options to store: trimmed labels for CHOICE polls, none otherwise. */
+function checkedOptions(input: CreatePollInput): string[] | null {
+  if (RATED_KINDS.has(input.kind) && input.answerType !== PollAnswerType.RATING) {
+    throw badField('input.answerType', `must be RATING for a ${input.kind} poll`);
+  }
+  if (input.answerType !== PollAnswerType.CHOICE) {
+    if (input.options != null) throw badField('input.options', `must be left out for a ${input.answerType} poll`);
+    return null;
+  }
+  if (input.options == null) throw badField('input.options', 'are required for a CHOICE poll');
+  const labels = input.options.map((o) => o.trim());
+  if (labels.some((l) => l.length === 0)) throw badField('input.options', 'must not be blank');
+  if (new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) throw badField('input.options', 'must be different from each other');
+  return labels;
+}
+
+function checkWindow(input: CreatePollInput): void {
+  const { opensAt, closesAt } = input;
+  if (!closesAt) return;
+  if (opensAt && closesAt.getTime() <= opensAt.getTime()) throw badField('input.closesAt', 'is not after opensAt');
+  if (closesAt.getTime() <= Date.now()) throw badField('input.closesAt', 'is in the past');
+}
+
+function checkFilter(filter: PollFilter | undefined): void {
+  if (filter?.sessionId && !isRecordId(filter.sessionId, 'ses')) throw badField('filter.sessionId', 'is not a session ID');
+  if (filter?.communityId && !isRecordId(filter.communityId, 'com')) throw badField('filter.communityId', 'is not a community ID');
+  if (filter?.programId && !isRecordId(filter.programId, 'prg')) throw badField('filter.programId', 'is not a program ID');
+  if (filter?.organisationId && !ORGANISATION_KEY.test(filter.organisationId)) throw badField('filter.organisationId', 'is not an organisation key');
+}
+
+@Resolver(() => Poll)
+export class PollResolver {
+  @Query(() => Poll, { nullable: true })
+  poll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll | null> {
+    if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
+    return ctx.loaders.poll.load(id);
+  }
+
+  @Query(() => PollConnection, { description: 'Polls, newest first.' })
+  async polls(
+    @Args() page: PageArgs,
+    @Ctx() ctx: FeedbackContext,
+    @Arg('filter', () => PollFilter, { nullable: true }) filter?: PollFilter,
+  ): Promise<PollConnection> {
+    checkFilter(filter);
+    decodePollCursor(page.after);
+    const qb = ctx.dataSource.getRepository(Poll).createQueryBuilder('poll');
+    for (const key of ['sessionId', 'communityId', 'organisationId', 'programId', 'kind', 'status'] as const) {
+      const value = filter?.[key];
+      if (value) qb.andWhere(`poll.${key} = :${key}`, { [key]: value });
+    }
+    return new PollConnection(
+      await paginate(qb, page, { columns: ['poll.createdAt', 'poll.id'], values: pollCursorValues, direction: 'DESC' }),
+    );
+  }
+
+  @FieldResolver(() => [String], { description: 'The labels to choose from (CHOICE polls; empty otherwise). A choice answer is an index into this list.' })
+  options(@Root() poll: Poll): string[] {
+    return poll.options ?? [];
+  }
+
+  @FieldResolver(() => PollRatingScale, { nullable: true, description: 'Always 1 to 5 for RATING polls; null otherwise.' })
+  ratingScale(@Root() poll: Poll): PollRatingScale | null {
+    return poll.answerType === PollAnswerType.RATING ? Object.assign(new PollRatingScale(), { min: RATING_MIN, max: RATING_MAX }) : null;
+  }
+
+  @FieldResolver(() => SessionRef, { nullable: true, description: 'The session asked, unless the poll belongs to a community.' })
+  session(@Root() poll: Poll): SessionRef | null {
+    return poll.sessionId ? ref(SessionRef, poll.sessionId) : null;
+  }
+
+  @FieldResolver(() => CommunityRef, { nullable: true, description: 'The community asked, unless the poll belongs to a session.' })
+  community(@Root() poll: Poll): CommunityRef | null {
+    return poll.communityId ? ref(CommunityRef, poll.communityId) : null;
+  }
+
+  @FieldResolver(() => ProgramRef)
+  program(@Root() poll: Poll): ProgramRef {
+    return ref(ProgramRef, poll.programId);
+  }
+
+  @FieldResolver(() => OrganisationRef, { description: 'The organisation running the poll.' })
+  organisation(@Root() poll: Poll): OrganisationRef {
+    return ref(OrganisationRef, poll.organisationId);
+  }
+
+  @FieldResolver(() => PollResults)
+  async results(@Root() poll: Poll, @Ctx() ctx: FeedbackContext): Promise<PollResults> {
+    return buildResults(poll, await ctx.loaders.responseCells.load(poll.id));
+  }
+
+  @Mutation(() => Poll)
+  createPoll(@Arg('input') input: CreatePollInput, @Ctx() ctx: FeedbackContext): Promise<Poll> {
+    const question = input.question.trim();
+    if (!question) throw badField('input.question', 'must not be blank');
+    checkTarget(input);
+    const options = checkedOptions(input);
+    checkWindow(input);
+    return inTransaction(ctx.dataSource, (m) =>
+      m.save(
+        Poll,
+        m.create(Poll, {
+          id: newId(input.organisationId, 'pol'),
+          organisationId: input.organisationId,
+          programId: input.programId,
+          sessionId: input.sessionId ?? null,
+          communityId: input.communityId ?? null,
+          kind: input.kind,
+          question,
+          answerType: input.answerType,
+          options,
+          minimumGroupSize: input.minimumGroupSize,
+          status: PollStatus.OPEN,
+          opensAt: input.opensAt ?? null,
+          closesAt: input.closesAt ?? null,
+        }),
+      ),
+    );
+  }
+
+  @Mutation(() => Poll, { description: 'Stops taking answers. Results stay.' })
+  closePoll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll> {
+    if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const poll = await m.findOne(Poll, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!poll) throw notFound('Poll', id);
+      if (poll.status === PollStatus.CLOSED) throw conflict('The poll is already closed', [{ field: 'id', message: 'is already closed' }]);
+      poll.status = PollStatus.CLOSED;
+      return m.save(Poll, poll);
+    });
+  }
+}

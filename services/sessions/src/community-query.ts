@@ -1,0 +1,35 @@
+import { badField, decodeCursor, type KeysetOrder } from '@hub/core';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Community, CommunityKind } from './community.entity';
+import type { CursorValues } from './paged-loader';
+
+export interface CommunityCriteria {
+  organisationId?: string | null;
+  programId?: string | null;
+  kind?: CommunityKind | null;
+  regionId?: string | null;
+  tier?: string | null;
+}
+
+/** Adds the criteria to a query over communities aliased `community`. */
+export function whereCommunities<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, c: CommunityCriteria): SelectQueryBuilder<T> {
+  if (c.organisationId) qb.andWhere('community.organisation_id = :organisationId', { organisationId: c.organisationId });
+  if (c.programId) qb.andWhere('community.program_id = :programId', { programId: c.programId });
+  if (c.kind) qb.andWhere('community.kind = :kind', { kind: c.kind });
+  if (c.regionId) qb.andWhere('community.region_id = :regionId', { regionId: c.regionId });
+  if (c.tier) qb.andWhere('community.tier = :tier', { tier: c.tier });
+  return qb;
+}
+
+/** Communities are listed by name; the ID breaks ties. */
+export const COMMUNITY_ORDER: KeysetOrder<Community> = {
+  columns: ['community.name', 'community.id'],
+  values: (c) => [c.name, c.id],
+};
+
+export function communityCursor(after: string | null | undefined): CursorValues | null {
+  if (!after) return null;
+  const values = decodeCursor(after, 2);
+  if (!values.every((v) => typeof v === 'string')) throw badField('after', 'is not a cursor returned by this list');
+  return values as CursorValues;
+}

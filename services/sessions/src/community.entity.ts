@@ -1,0 +1,96 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum CommunityKind {
+  GROUP = 'GROUP',
+  COMMUNITY_OF_PRACTICE = 'COMMUNITY_OF_PRACTICE',
+  FORUM = 'FORUM',
+}
+registerEnumType(CommunityKind, {
+  name: 'CommunityKind',
+  description: 'A peer-support group, a community of practice, or a tiered forum.',
+});
+
+export enum MeetingMode {
+  ONLINE = 'ONLINE',
+  IN_PERSON = 'IN_PERSON',
+  HYBRID = 'HYBRID',
+}
+registerEnumType(MeetingMode, { name: 'MeetingMode', description: 'How people meet: online, in person, or both at once.' });
+
+export enum MaturityStage {
+  POTENTIAL = 'POTENTIAL',
+  COALESCING = 'COALESCING',
+  MATURING = 'MATURING',
+  STEWARDSHIP = 'STEWARDSHIP',
+  TRANSFORMATION = 'TRANSFORMATION',
+}
+registerEnumType(MaturityStage, { name: 'MaturityStage', description: 'Stages of development of a community of practice.' });
+
+export const DEFAULT_FORMAT_PHASES = ['Share', 'Discuss', 'Apply'];
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A group, community of practice or forum of a program, owned by one organisation (the national manager for national CoPs).' })
+@Entity('community')
+export class Community {
+  @Field(() => ID, { description: '`<organisation>.com_<ulid>`: the prefix is the owning organisation.' })
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column('text', { name: 'organisation_id' })
+  organisationId: string;
+
+  @Column('text', { name: 'program_id' })
+  programId: string;
+
+  @Field(() => CommunityKind)
+  @Column('text')
+  kind: CommunityKind;
+
+  @Field(() => String, { nullable: true, description: 'Key of one of the program\'s tiers, e.g. `regional`.' })
+  @Column('text', { nullable: true })
+  tier: string | null;
+
+  @Field()
+  @Column('text')
+  name: string;
+
+  @Field()
+  @Column('text')
+  purpose: string;
+
+  @Field()
+  @Column('text', { name: 'terms_of_reference' })
+  termsOfReference: string;
+
+  @Field()
+  @Column('text', { name: 'code_of_practice' })
+  codeOfPractice: string;
+
+  @Field(() => String, { nullable: true, description: 'How often it meets, e.g. `quarterly`, `fortnightly`.' })
+  @Column('text', { nullable: true })
+  cadence: string | null;
+
+  @Field(() => MeetingMode)
+  @Column('text')
+  mode: MeetingMode;
+
+  @Column('text', { name: 'region_id', nullable: true })
+  regionId: string | null;
+
+  @Field(() => MaturityStage)
+  @Column('text', { name: 'maturity_stage' })
+  maturityStage: MaturityStage;
+
+  @Field(() => [String], { description: 'The phases a session of this community runs through, in order; copied to each new session.' })
+  @Column('text', { name: 'format_phases', array: true })
+  formatPhases: string[];
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,241 @@
+import { badField, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, MeetingMode } from './community.entity';
+import { COMMUNITY_ORDER, communityCursor, whereCommunities } from './community-query';
+import type { SessionsContext } from './context';
+import { compact } from './criteria';
+import { organisationRef, OrganisationRef } from './organisation-ref';
+import { programRef, ProgramRef } from './program-ref';
+import { recordIdPattern, REGION_ID, TIER_KEY } from './record-id';
+import { regionRef, RegionRef } from './region-ref';
+import { SessionStatus } from './session.entity';
+import { SessionConnection, SessionPeriodFilter } from './session.resolver';
+import { checkPeriod, sessionCursor } from './session-query';
+
+@ObjectType()
+export class CommunityConnection extends connectionOf(Community, 'Community') {}
+
+@InputType()
+export class CommunityFilter {
+  @Field(() => ID, { nullable: true })
+  programId?: string;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string;
+
+  @Field(() => CommunityKind, { nullable: true })
+  kind?: CommunityKind;
+
+  @Field(() => ID, { nullable: true })
+  regionId?: string;
+
+  @Field({ nullable: true, description: 'A program tier key.' })
+  tier?: string;
+}
+
+@InputType()
+export class CreateCommunityInput {
+  @Field(() => ID, { description: 'The owning organisation (the national manager for national CoPs); prefixes the community\'s ID.' })
+  @Matches(ORGANISATION_KEY, { message: 'must be an organisation key' })
+  organisationId: string;
+
+  @Field(() => ID)
+  @Matches(recordIdPattern('prg'), { message: 'must be a program ID' })
+  programId: string;
+
+  @Field(() => CommunityKind)
+  kind: CommunityKind;
+
+  @Field(() => String, { nullable: true, description: 'Key of one of the program\'s tiers.' })
+  @IsOptional()
+  @Matches(TIER_KEY, { message: 'must be a tier key' })
+  tier?: string | null;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(2000)
+  purpose: string;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(20000)
+  termsOfReference: string;
+
+  @Field({ defaultValue: '' })
+  @MaxLength(20000)
+  codeOfPractice: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. `quarterly`, `fortnightly`.' })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(50)
+  cadence?: string | null;
+
+  @Field(() => MeetingMode)
+  mode: MeetingMode;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Matches(REGION_ID, { message: 'must be a region ID' })
+  regionId?: string | null;
+
+  @Field(() => MaturityStage, { defaultValue: MaturityStage.POTENTIAL })
+  maturityStage: MaturityStage;
+
+  @Field(() => [String], { defaultValue: DEFAULT_FORMAT_PHASES })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @MinLength(1, { each: true })
+  @MaxLength(50, { each: true })
+  formatPhases: string[];
+}
+
+@InputType({ description: 'Leave a field out to keep it; null clears tier, cadence and regionId. Organisation and program cannot change.' })
+export class UpdateCommunityInput {
+  @Field(() => CommunityKind, { nullable: true })
+  kind?: CommunityKind;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(TIER_KEY, { message: 'must be a tier key' })
+  tier?: string | null;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(2000)
+  purpose?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(20000)
+  termsOfReference?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(20000)
+  codeOfPractice?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(50)
+  cadence?: string | null;
+
+  @Field(() => MeetingMode, { nullable: true })
+  mode?: MeetingMode;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @Matches(REGION_ID, { message: 'must be a region ID' })
+  regionId?: string | null;
+
+  @Field(() => MaturityStage, { nullable: true })
+  maturityStage?: MaturityStage;
+
+  @Field(() => [String], { nullable: true, description: 'Used by sessions scheduled from now on.' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @MinLength(1, { each: true })
+  @MaxLength(50, { each: true })
+  formatPhases?: string[];
+}
+
+@Resolver(() => Community)
+export class CommunityResolver {
+  @Query(() => Community, { nullable: true })
+  community(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Community | null> {
+    return ctx.loaders.community.load(id);
+  }
+
+  @Query(() => CommunityConnection, { description: 'Communities by name.' })
+  async communities(
+    @Args() page: PageArgs,
+    @Ctx() ctx: SessionsContext,
+    @Arg('filter', () => CommunityFilter, { nullable: true }) filter?: CommunityFilter,
+  ): Promise<CommunityConnection> {
+    communityCursor(page.after);
+    const qb = whereCommunities(ctx.dataSource.getRepository(Community).createQueryBuilder('community'), compact({ ...filter }));
+    return new CommunityConnection(await paginate(qb, page, COMMUNITY_ORDER));
+  }
+
+  @FieldResolver(() => ProgramRef)
+  program(@Root() community: Community): ProgramRef {
+    return programRef(community.programId);
+  }
+
+  @FieldResolver(() => OrganisationRef, { description: 'The owning organisation.' })
+  organisation(@Root() community: Community): OrganisationRef {
+    return organisationRef(community.organisationId);
+  }
+
+  @FieldResolver(() => RegionRef, { nullable: true })
+  region(@Root() community: Community): RegionRef | null {
+    return community.regionId ? regionRef(community.regionId) : null;
+  }
+
+  @FieldResolver(() => SessionConnection, { description: 'The community\'s sessions by start time.' })
+  async sessions(
+    @Root() community: Community,
+    @Args() page: PageArgs,
+    @Ctx() ctx: SessionsContext,
+    @Arg('filter', () => SessionPeriodFilter, { nullable: true }) filter?: SessionPeriodFilter,
+  ): Promise<SessionConnection> {
+    checkPeriod(filter ?? {}, 'filter.');
+    const key = { id: community.id, filter: compact({ ...filter }), first: page.first, after: sessionCursor(page.after) };
+    return new SessionConnection(await ctx.loaders.sessionsOfCommunity.load(key));
+  }
+
+  @FieldResolver(() => Int)
+  sessionCount(
+    @Root() community: Community,
+    @Ctx() ctx: SessionsContext,
+    @Arg('status', () => SessionStatus, { nullable: true }) status?: SessionStatus,
+  ): Promise<number> {
+    return ctx.loaders.sessionCountOfCommunity.load({ id: community.id, filter: compact({ status }) });
+  }
+
+  @Mutation(() => Community)
+  createCommunity(@Arg('input') input: CreateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
+    return inTransaction(ctx.dataSource, (m) =>
+      m.save(
+        Community,
+        m.create(Community, {
+          ...input,
+          id: newId(input.organisationId, 'com'),
+          tier: input.tier ?? null,
+          cadence: input.cadence ?? null,
+          regionId: input.regionId ?? null,
+        }),
+      ),
+    );
+  }
+
+  @Mutation(() => Community)
+  updateCommunity(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
+    if (!isRecordId(id, 'com')) throw badField('id', 'is not a community ID');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const community = await m.findOne(Community, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!community) throw notFound('Community', id);
+      for (const key of ['kind', 'name', 'purpose', 'termsOfReference', 'codeOfPractice', 'mode', 'maturityStage', 'formatPhases'] as const) {
+        if (input[key] !== undefined && input[key] !== null) Object.assign(community, { [key]: input[key] });
+      }
+      for (const key of ['tier', 'cadence', 'regionId'] as const) {
+        if (input[key] !== undefined) community[key] = input[key] ?? null;
+      }
+      return m.save(Community, community);
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+/** The facilitators subgraph's Facilitator, extended here with the sessions facilitated. */
+@Directive('@key(fields: "id")')
+@ObjectType('Facilitator')
+export class FacilitatorRef {
+  @Field(() => ID)
+  id: string;
+}
+
+export const facilitatorRef = (id: string): FacilitatorRef => Object.assign(new FacilitatorRef(), { id });

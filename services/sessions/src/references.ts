@@ -1,0 +1,26 @@
+import type { SessionsContext } from './context';
+import { facilitatorRef } from './facilitator-ref';
+import { organisationRef } from './organisation-ref';
+import { programRef } from './program-ref';
+
+/**
+ * `_entities` lookups of owned types go through the per-request loaders (N keys, one query);
+ * types owned elsewhere and only extended here need nothing but their ID.
+ */
+export const sessionsReferences = {
+  Community: {
+    __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.community.load(ref.id),
+  },
+  Session: {
+    __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.session.load(ref.id),
+  },
+  Organisation: {
+    __resolveReference: (ref: { id: string }) => organisationRef(ref.id),
+  },
+  Program: {
+    __resolveReference: (ref: { id: string }) => programRef(ref.id),
+  },
+  Facilitator: {
+    __resolveReference: (ref: { id: string }) => facilitatorRef(ref.id),
+  },
+};

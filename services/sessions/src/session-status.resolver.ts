@@ -1,0 +1,68 @@
+import { badField, conflict, inTransaction } from '@hub/core';
+import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import type { SessionsContext } from './context';
+import { Session, SessionStatus } from './session.entity';
+import { requireStatus, sessionForUpdate } from './session-for-update';
+
+@InputType()
+export class SetSessionPhaseInput {
+  @Field(() => ID)
+  sessionId: string;
+
+  @Field({ description: 'One of the session\'s formatPhases.' })
+  phase: string;
+}
+
+/** The session lifecycle: SCHEDULED → LIVE → ENDED, SCHEDULED → ENDED (recorded afterwards), SCHEDULED → CANCELLED. */
+@Resolver(() => Session)
+export class SessionStatusResolver {
+  @Mutation(() => Session, { description: 'SCHEDULED → LIVE, in the first format phase.' })
+  startSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      const session = await sessionForUpdate(m, id, 'id');
+      requireStatus(session, [SessionStatus.SCHEDULED], 'start', 'id');
+      session.status = SessionStatus.LIVE;
+      session.currentPhase = session.formatPhases[0] ?? null;
+      return m.save(Session, session);
+    });
+  }
+
+  @Mutation(() => Session, { description: 'Moves a LIVE session to another of its format phases.' })
+  setSessionPhase(@Arg('input') input: SetSessionPhaseInput, @Ctx() ctx: SessionsContext): Promise<Session> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      const session = await sessionForUpdate(m, input.sessionId, 'input.sessionId');
+      requireStatus(session, [SessionStatus.LIVE], 'change phase', 'input.sessionId');
+      if (!session.formatPhases.includes(input.phase)) {
+        throw badField('input.phase', `must be one of the session's phases: ${session.formatPhases.join(', ')}`);
+      }
+      session.currentPhase = input.phase;
+      return m.save(Session, session);
+    });
+  }
+
+  @Mutation(() => Session, { description: 'LIVE → ENDED, or SCHEDULED → ENDED to record a session after it took place.' })
+  endSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      const session = await sessionForUpdate(m, id, 'id');
+      requireStatus(session, [SessionStatus.LIVE, SessionStatus.SCHEDULED], 'end', 'id');
+      if (session.status === SessionStatus.SCHEDULED && session.startsAt > new Date()) {
+        throw conflict('Session has not started yet: a SCHEDULED session can be ended only once its start time has passed', [
+          { field: 'id', message: 'session starts in the future' },
+        ]);
+      }
+      session.status = SessionStatus.ENDED;
+      session.currentPhase = null;
+      return m.save(Session, session);
+    });
+  }
+
+  @Mutation(() => Session, { description: 'SCHEDULED → CANCELLED.' })
+  cancelSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      const session = await sessionForUpdate(m, id, 'id');
+      requireStatus(session, [SessionStatus.SCHEDULED], 'be cancelled', 'id');
+      session.status = SessionStatus.CANCELLED;
+      return m.save(Session, session);
+    });
+  }
+}

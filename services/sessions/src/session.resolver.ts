@@ -1,0 +1,253 @@
+import { badField, connectionOf, inTransaction, newId, notFound, PageArgs, paginate } from '@hub/core';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { EntityManager } from 'typeorm';
+import { Attendance } from './attendance.entity';
+import { Community, MeetingMode } from './community.entity';
+import type { SessionsContext } from './context';
+import { compact } from './criteria';
+import { facilitatorRef, FacilitatorRef } from './facilitator-ref';
+import { organisationRef, OrganisationRef } from './organisation-ref';
+import { programRef, ProgramRef } from './program-ref';
+import { recordIdPattern } from './record-id';
+import { Rsvp, RsvpCounts } from './rsvp.entity';
+import { Session, SessionStatus } from './session.entity';
+import { SessionFacilitator } from './session-facilitator.entity';
+import { requireStatus, sessionForUpdate } from './session-for-update';
+import { checkPeriod, SESSION_ORDER, sessionCursor, whereSessions } from './session-query';
+
+@ObjectType()
+export class SessionConnection extends connectionOf(Session, 'Session') {}
+
+@InputType({ description: 'Sessions whose startsAt is in [from, to), optionally of one status.' })
+export class SessionPeriodFilter {
+  @Field(() => SessionStatus, { nullable: true })
+  status?: SessionStatus;
+
+  @Field(() => Date, { nullable: true, description: 'Sessions starting at or after this instant.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Sessions starting before this instant.' })
+  to?: Date;
+}
+
+@InputType()
+export class SessionFilter extends SessionPeriodFilter {
+  @Field(() => ID, { nullable: true })
+  communityId?: string;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string;
+
+  @Field(() => ID, { nullable: true })
+  programId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only sessions this facilitator facilitates.' })
+  facilitatorId?: string;
+}
+
+const FACILITATOR_ID = recordIdPattern('fac');
+
+@InputType()
+export class ScheduleSessionInput {
+  @Field(() => ID)
+  @Matches(recordIdPattern('com'), { message: 'must be a community ID' })
+  communityId: string;
+
+  @Field()
+  @MinLength(1)
+  @MaxLength(200)
+  topic: string;
+
+  @Field()
+  startsAt: Date;
+
+  @Field({ description: 'Must be after startsAt.' })
+  endsAt: Date;
+
+  @Field(() => MeetingMode, { nullable: true, description: 'The community\'s mode unless given.' })
+  mode?: MeetingMode;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(300)
+  location?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'The community\'s format phases unless given.' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @MinLength(1, { each: true })
+  @MaxLength(50, { each: true })
+  formatPhases?: string[];
+
+  @Field(() => [ID], { defaultValue: [], description: 'Who facilitates this session, lead first.' })
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(FACILITATOR_ID, { each: true, message: 'must be facilitator IDs' })
+  facilitatorIds: string[];
+}
+
+@InputType({ description: 'Leave a field out to keep it. Times and phases change only while the session is SCHEDULED.' })
+export class UpdateSessionInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  topic?: string;
+
+  @Field({ nullable: true })
+  startsAt?: Date;
+
+  @Field({ nullable: true })
+  endsAt?: Date;
+
+  @Field(() => MeetingMode, { nullable: true })
+  mode?: MeetingMode;
+
+  @Field(() => String, { nullable: true, description: 'null clears it.' })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(300)
+  location?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ArrayUnique()
+  @MinLength(1, { each: true })
+  @MaxLength(50, { each: true })
+  formatPhases?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Replaces the facilitators, lead first.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(FACILITATOR_ID, { each: true, message: 'must be facilitator IDs' })
+  facilitatorIds?: string[];
+}
+
+async function replaceFacilitators(m: EntityManager, sessionId: string, facilitatorIds: string[]): Promise<void> {
+  await m.delete(SessionFacilitator, { sessionId });
+  if (facilitatorIds.length) {
+    await m.insert(
+      SessionFacilitator,
+      facilitatorIds.map((facilitatorId, position) => ({ sessionId, facilitatorId, position })),
+    );
+  }
+}
+
+@Resolver(() => Session)
+export class SessionResolver {
+  @Query(() => Session, { nullable: true })
+  session(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session | null> {
+    return ctx.loaders.session.load(id);
+  }
+
+  @Query(() => SessionConnection, { description: 'Sessions by start time.' })
+  async sessions(
+    @Args() page: PageArgs,
+    @Ctx() ctx: SessionsContext,
+    @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
+  ): Promise<SessionConnection> {
+    checkPeriod(filter ?? {}, 'filter.');
+    sessionCursor(page.after);
+    const qb = whereSessions(ctx.dataSource.getRepository(Session).createQueryBuilder('session'), compact({ ...filter }));
+    return new SessionConnection(await paginate(qb, page, SESSION_ORDER));
+  }
+
+  @FieldResolver(() => Community)
+  async community(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Community> {
+    return (await ctx.loaders.community.load(session.communityId)) as Community;
+  }
+
+  @FieldResolver(() => OrganisationRef, { description: 'The community\'s organisation, which owns the session.' })
+  organisation(@Root() session: Session): OrganisationRef {
+    return organisationRef(session.organisationId);
+  }
+
+  @FieldResolver(() => ProgramRef)
+  program(@Root() session: Session): ProgramRef {
+    return programRef(session.programId);
+  }
+
+  @FieldResolver(() => [FacilitatorRef], { description: 'Who facilitates this session, lead first.' })
+  async facilitators(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<FacilitatorRef[]> {
+    const links = await ctx.loaders.facilitatorsOfSession.load(session.id);
+    return links.map((l) => facilitatorRef(l.facilitatorId));
+  }
+
+  @FieldResolver(() => [Rsvp])
+  rsvps(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Rsvp[]> {
+    return ctx.loaders.rsvpsOfSession.load(session.id);
+  }
+
+  @FieldResolver(() => RsvpCounts)
+  rsvpCounts(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<RsvpCounts> {
+    return ctx.loaders.rsvpCounts.load({ id: session.id, filter: null });
+  }
+
+  @FieldResolver(() => [Attendance], { description: 'Identified attendees.' })
+  attendance(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Attendance[]> {
+    return ctx.loaders.attendanceOfSession.load(session.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Identified attendees plus unidentifiedAttendees.' })
+  async attendanceCount(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<number> {
+    return (await ctx.loaders.identifiedAttendance.load({ id: session.id, filter: null })) + session.unidentifiedAttendees;
+  }
+
+  @Mutation(() => Session)
+  scheduleSession(@Arg('input') input: ScheduleSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
+    if (input.endsAt <= input.startsAt) throw badField('input.endsAt', 'must be after startsAt');
+    return inTransaction(ctx.dataSource, async (m) => {
+      const community = await m.findOneBy(Community, { id: input.communityId });
+      if (!community) throw notFound('Community', input.communityId, 'input.communityId');
+      const session = await m.save(
+        Session,
+        m.create(Session, {
+          id: newId(community.organisationId, 'ses'),
+          communityId: community.id,
+          organisationId: community.organisationId,
+          programId: community.programId,
+          topic: input.topic,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          mode: input.mode ?? community.mode,
+          location: input.location ?? null,
+          status: SessionStatus.SCHEDULED,
+          formatPhases: input.formatPhases ?? community.formatPhases,
+          currentPhase: null,
+          unidentifiedAttendees: 0,
+        }),
+      );
+      await replaceFacilitators(m, session.id, input.facilitatorIds);
+      return session;
+    });
+  }
+
+  @Mutation(() => Session, { description: 'Changes a session. A CANCELLED session cannot change; times and phases only while SCHEDULED.' })
+  updateSession(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
+    return inTransaction(ctx.dataSource, async (m) => {
+      const session = await sessionForUpdate(m, id, 'id');
+      requireStatus(session, [SessionStatus.SCHEDULED, SessionStatus.LIVE, SessionStatus.ENDED], 'be changed', 'id');
+      for (const key of ['startsAt', 'endsAt', 'formatPhases'] as const) {
+        if (input[key] !== undefined && input[key] !== null) requireStatus(session, [SessionStatus.SCHEDULED], 'have its times or phases changed', `input.${key}`);
+      }
+      const startsAt = input.startsAt ?? session.startsAt;
+      const endsAt = input.endsAt ?? session.endsAt;
+      if (endsAt <= startsAt) throw badField(input.endsAt ? 'input.endsAt' : 'input.startsAt', input.endsAt ? 'must be after startsAt' : 'must be before endsAt');
+      Object.assign(session, { startsAt, endsAt });
+      if (input.topic) session.topic = input.topic;
+      if (input.mode) session.mode = input.mode;
+      if (input.location !== undefined) session.location = input.location;
+      if (input.formatPhases) session.formatPhases = input.formatPhases;
+      const saved = await m.save(Session, session);
+      if (input.facilitatorIds) await replaceFacilitators(m, id, input.facilitatorIds);
+      return saved;
+    });
+  }
+}
