@@ -94,6 +94,23 @@ export interface KeysetOrder<T> {
   /** The same values read from a loaded row, for its cursor. */
   values: (row: T) => (string | number)[];
   direction?: 'ASC' | 'DESC';
+  /**
+   * Whether a decoded cursor's values suit the columns. Needed where a forged value would reach
+   * SQL and fail there (a time that does not parse) instead of being refused as bad input.
+   */
+  accepts?: (values: unknown[]) => boolean;
+}
+
+/** `accepts` of an order by a timestamp, then the ID. */
+export function isTimeAndId(values: unknown[]): boolean {
+  return typeof values[0] === 'string' && !Number.isNaN(Date.parse(values[0])) && typeof values[1] === 'string';
+}
+
+/** Decodes `after` for a list in `order`; anything that is not one of its cursors is BAD_USER_INPUT. */
+export function decodeKeysetCursor(after: string, order: KeysetOrder<never>): unknown[] {
+  const values = decodeCursor(after, order.columns.length);
+  if (order.accepts && !order.accepts(values)) throw badField('after', 'is not a cursor returned by this list');
+  return values;
 }
 
 /**
@@ -108,7 +125,7 @@ export async function paginate<T extends ObjectLiteral>(
   const direction = order.direction ?? 'ASC';
   const counter = qb.clone();
   if (args.after) {
-    const values = decodeCursor(args.after, order.columns.length);
+    const values = decodeKeysetCursor(args.after, order);
     const params = Object.fromEntries(values.map((v, i) => [`cursor${i}`, v]));
     const lhs = order.columns.join(', ');
     const rhs = values.map((_, i) => `:cursor${i}`).join(', ');

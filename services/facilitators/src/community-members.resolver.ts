@@ -10,19 +10,18 @@ export class CommunityMembershipConnection extends connectionOf(CommunityMembers
 /** A community's facilitator members. Every field is batched across communities. */
 @Resolver(() => CommunityRef)
 export class CommunityMembersResolver {
-  @FieldResolver(() => CommunityMembershipConnection, { description: 'Memberships in the order joined.' })
+  @FieldResolver(() => CommunityMembershipConnection, { nullable: true, description: 'Memberships in the order joined.' })
   async members(
     @Root() community: CommunityRef,
     @Args() page: PageArgs,
     @Ctx() ctx: FacilitatorsContext,
     @Arg('includeLeft', { defaultValue: false, description: 'Also memberships that have ended.' }) includeLeft: boolean,
   ): Promise<CommunityMembershipConnection> {
-    const filter = { includeLeft };
-    const rows = await ctx.loaders.memberPage.load({ id: community.id, filter: { filter, first: page.first, after: page.after ?? null } });
-    return new CommunityMembershipConnection({ ...rows, totalCount: () => ctx.loaders.memberCount.load({ id: community.id, filter }) });
+    const key = { id: community.id, filter: { includeLeft }, first: page.first, after: page.after ?? null };
+    return new CommunityMembershipConnection(await ctx.loaders.memberPage.load(key));
   }
 
-  @FieldResolver(() => Int, { description: 'Active members.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Active members.' })
   memberCount(@Root() community: CommunityRef, @Ctx() ctx: FacilitatorsContext): Promise<number> {
     return ctx.loaders.memberCount.load({ id: community.id, filter: { includeLeft: false } });
   }

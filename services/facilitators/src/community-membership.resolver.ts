@@ -1,13 +1,13 @@
-import { badField, conflict, inTransaction, newId, notFound } from '@hub/core';
+import { badField, conflict, inTransaction, IsDay, newId, notFound, refTo } from '@hub/core';
 import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { IsNull } from 'typeorm';
 import { CommunityMembership, CommunityRole } from './community-membership.entity';
 import type { FacilitatorsContext } from './context';
-import { checkNotFuture, IsDay, todayUtc } from './dates';
+import { checkNotFuture, todayUtc } from './dates';
 import { Facilitator, FacilitatorStatus } from './facilitator.entity';
 import { checkRecordId } from './record-ids';
-import { CommunityRef, refTo } from './refs';
+import { CommunityRef } from './refs';
 
 @InputType()
 export class JoinCommunityInput {

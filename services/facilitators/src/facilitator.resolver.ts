@@ -1,4 +1,4 @@
-import { conflict, connectionOf, inTransaction, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { conflict, connectionOf, inTransaction, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo, REGION_ID } from '@hub/core';
 import { IsEmail, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -7,12 +7,11 @@ import type { FacilitatorsContext } from './context';
 import { Facilitator, FacilitatorStatus } from './facilitator.entity';
 import { FACILITATOR_ORDER, facilitatorQuery } from './facilitator-query';
 import { checkRecordId } from './record-ids';
-import { OrganisationRef, refTo, RegionRef } from './refs';
+import { OrganisationRef, RegionRef } from './refs';
 import { TrainingRecord } from './training-record.entity';
 
 const NOT_BLANK = /\S/;
 const PHONE = /^\+?[0-9][0-9 ()-]{4,27}[0-9]$/;
-const REGION_ID = /^[a-z][a-z0-9-]{1,63}$/;
 
 @ObjectType()
 export class FacilitatorConnection extends connectionOf(Facilitator, 'Facilitator') {}

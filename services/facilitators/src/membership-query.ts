@@ -1,4 +1,4 @@
-import type { KeysetOrder } from '@hub/core';
+import { isDay, type KeysetOrder } from '@hub/core';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { CommunityMembership } from './community-membership.entity';
 
@@ -16,4 +16,5 @@ export function membershipQuery(ds: DataSource, communityIds: readonly string[],
 export const MEMBERSHIP_ORDER: KeysetOrder<CommunityMembership> = {
   columns: ['membership.joinedOn', 'membership.id'],
   values: (m) => [m.joinedOn, m.id],
+  accepts: ([day, id]) => typeof day === 'string' && isDay(day) && typeof id === 'string',
 };

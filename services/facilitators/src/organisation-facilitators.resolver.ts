@@ -26,7 +26,7 @@ function facilitatorsOf(status?: FacilitatorStatus | null, nameContains?: string
 /** The facilitators an organisation employs. Every field is batched across organisations. */
 @Resolver(() => OrganisationRef)
 export class OrganisationFacilitatorsResolver {
-  @FieldResolver(() => FacilitatorConnection, { description: 'Facilitators by family name, then given name.' })
+  @FieldResolver(() => FacilitatorConnection, { nullable: true, description: 'Facilitators by family name, then given name.' })
   async facilitators(
     @Root() organisation: OrganisationRef,
     @Args() page: PageArgs,
@@ -34,11 +34,10 @@ export class OrganisationFacilitatorsResolver {
     @Arg('filter', () => OrganisationFacilitatorFilter, { nullable: true }) filter?: OrganisationFacilitatorFilter,
   ): Promise<FacilitatorConnection> {
     const match = facilitatorsOf(filter?.status, filter?.nameContains);
-    const rows = await ctx.loaders.facilitatorPage.load({ id: organisation.id, filter: { filter: match, first: page.first, after: page.after ?? null } });
-    return new FacilitatorConnection({ ...rows, totalCount: () => ctx.loaders.facilitatorCount.load({ id: organisation.id, filter: match }) });
+    return new FacilitatorConnection(await ctx.loaders.facilitatorPage.load({ id: organisation.id, filter: match, first: page.first, after: page.after ?? null }));
   }
 
-  @FieldResolver(() => Int, { description: 'How many facilitators the organisation has, optionally only those with a status.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'How many facilitators the organisation has, optionally only those with a status.' })
   facilitatorCount(
     @Root() organisation: OrganisationRef,
     @Ctx() ctx: FacilitatorsContext,

@@ -1,5 +1,6 @@
+import { refTo } from '@hub/core';
 import type { FacilitatorsContext } from './context';
-import { CommunityRef, OrganisationRef, refTo } from './refs';
+import { CommunityRef, OrganisationRef } from './refs';
 
 /**
  * `_entities` lookups. Facilitators go through the per-request loader (N keys, one query);

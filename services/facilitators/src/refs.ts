@@ -34,8 +34,3 @@ export class RegionRef {
   @Field(() => ID)
   id: string;
 }
-
-/** A reference to a record of another subgraph: an instance of its stub class carrying only the ID. */
-export function refTo<T extends { id: string }>(stub: new () => T, id: string): T {
-  return Object.assign(new stub(), { id });
-}

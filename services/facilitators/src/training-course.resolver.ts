@@ -1,10 +1,10 @@
-import { conflict, inTransaction, newId, notFound, ORGANISATION_KEY } from '@hub/core';
+import { conflict, inTransaction, newId, notFound, ORGANISATION_KEY, refTo } from '@hub/core';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import type { FacilitatorsContext } from './context';
 import { checkRecordId } from './record-ids';
-import { ProgramRef, refTo } from './refs';
+import { ProgramRef } from './refs';
 import { TrainingCourse } from './training-course.entity';
 
 @InputType()

@@ -1,9 +1,9 @@
-import { badField, conflict, inTransaction, newId, notFound } from '@hub/core';
+import { badField, conflict, inTransaction, IsDay, newId, notFound } from '@hub/core';
 import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import type { FacilitatorsContext } from './context';
-import { addMonths, checkNotFuture, IsDay } from './dates';
+import { addMonths, checkNotFuture } from './dates';
 import { Facilitator } from './facilitator.entity';
 import { checkRecordId } from './record-ids';
 import { TrainingCourse } from './training-course.entity';

@@ -1,16 +1,15 @@
-import { aggregateLoader, loaderById, loaderGrouped } from '@hub/core';
+import { countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
 import { In, type DataSource } from 'typeorm';
 import { Poll, type PollKind } from './poll.entity';
+import { POLL_ORDER } from './poll-order';
+import { PollResponse } from './poll-response.entity';
 import type { ResponseCell } from './poll-results';
 
 /** Poll columns that name what a poll belongs to; only these are ever put into SQL text. */
 export type PollOwnerColumn = 'session_id' | 'community_id' | 'organisation_id' | 'program_id';
 
-export interface PollPageFilter {
+export interface PollsOfOwner {
   kind: PollKind | null;
-  first: number;
-  /** Decoded cursor: createdAt (ISO) and id of the last poll of the previous page. */
-  after: [string, string] | null;
 }
 
 export interface ResponseCountFilter {
@@ -22,75 +21,42 @@ export interface ResponseCountFilter {
   organisationId?: string | null;
 }
 
-/** Each owner's newest polls after a cursor: one statement for every owner asked for in a request. */
-function pollPages(ds: DataSource, column: PollOwnerColumn) {
-  return aggregateLoader<PollPageFilter, Poll[]>(async (ids, filter) => {
-    const ranked = [`${column} = ANY(:ids::text[])`];
-    if (filter.kind) ranked.push('kind = :kind');
-    if (filter.after) ranked.push('(created_at, id) < (:afterAt::timestamptz, :afterId)');
-    const rows = await ds
-      .getRepository(Poll)
-      .createQueryBuilder('poll')
-      .where(
-        `poll.id IN (SELECT id FROM (
-          SELECT id, row_number() OVER (PARTITION BY ${column} ORDER BY created_at DESC, id DESC) AS position
-          FROM poll WHERE ${ranked.join(' AND ')}) ranked WHERE position <= :limit)`,
-        { ids, kind: filter.kind, afterAt: filter.after?.[0], afterId: filter.after?.[1], limit: filter.first + 1 },
-      )
-      .orderBy('poll.createdAt', 'DESC')
-      .addOrderBy('poll.id', 'DESC')
-      .getMany();
-    const pages = new Map<string, Poll[]>();
-    for (const poll of rows) {
-      const owner = ownerValue(poll, column);
-      const page = pages.get(owner);
-      if (page) page.push(poll);
-      else pages.set(owner, [poll]);
-    }
-    return pages;
-  }, []);
-}
-
-function ownerValue(poll: Poll, column: PollOwnerColumn): string {
-  const values: Record<PollOwnerColumn, string | null> = {
-    session_id: poll.sessionId,
-    community_id: poll.communityId,
-    organisation_id: poll.organisationId,
-    program_id: poll.programId,
+/** Polls of each owner, optionally of one kind; counted and paged from the same rows. */
+function pollsBy(ds: DataSource, column: PollOwnerColumn) {
+  return {
+    parent: `poll.${column}`,
+    query: (ids: string[], filter: PollsOfOwner) => {
+      const qb = ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids });
+      if (filter.kind) qb.andWhere('poll.kind = :kind', { kind: filter.kind });
+      return qb;
+    },
   };
-  return values[column] as string;
 }
 
-async function countsById(ds: DataSource, sql: string, params: unknown[]): Promise<Map<string, number>> {
-  const rows: { id: string; n: number }[] = await ds.query(sql, params);
-  return new Map(rows.map((r) => [r.id, r.n]));
+/** Each owner's polls newest first, with their count. */
+function pollPages(ds: DataSource, column: PollOwnerColumn) {
+  const polls = pollsBy(ds, column);
+  const count = countEach(polls);
+  return paginateEach<PollsOfOwner, Poll>({
+    ...polls,
+    order: POLL_ORDER,
+    count: (id, filter) => count.load({ id, filter }),
+  });
 }
 
-/** Number of polls per owner, optionally of one kind: one GROUP BY per batch. */
-function pollCounts(ds: DataSource, column: PollOwnerColumn) {
-  return aggregateLoader<{ kind: PollKind | null }, number>((ids, filter) => {
-    const params: unknown[] = [ids];
-    const kind = filter.kind ? ` AND kind = $${params.push(filter.kind)}` : '';
-    return countsById(ds, `SELECT ${column} AS id, count(*)::int AS n FROM poll WHERE ${column} = ANY($1::text[])${kind} GROUP BY ${column}`, params);
-  }, 0);
-}
-
-/** Number of responses to each owner's polls, optionally within days and one program or organisation. */
-function responseCounts(ds: DataSource, column: PollOwnerColumn) {
-  return aggregateLoader<ResponseCountFilter, number>((ids, filter) => {
-    const params: unknown[] = [ids];
-    const where = [`p.${column} = ANY($1::text[])`];
-    if (filter.programId) where.push(`p.program_id = $${params.push(filter.programId)}`);
-    if (filter.organisationId) where.push(`p.organisation_id = $${params.push(filter.organisationId)}`);
-    if (filter.fromDay) where.push(`r.submitted_on >= $${params.push(filter.fromDay)}::date`);
-    if (filter.toDay) where.push(`r.submitted_on < $${params.push(filter.toDay)}::date`);
-    return countsById(
-      ds,
-      `SELECT p.${column} AS id, count(*)::int AS n FROM response r JOIN poll p ON p.id = r.poll_id
-       WHERE ${where.join(' AND ')} GROUP BY p.${column}`,
-      params,
-    );
-  }, 0);
+/** Responses to each owner's polls, optionally within days and one program or organisation. */
+function responsesBy(ds: DataSource, column: PollOwnerColumn) {
+  return {
+    parent: `p.${column}`,
+    query: (ids: string[], filter: ResponseCountFilter) => {
+      const qb = ds.getRepository(PollResponse).createQueryBuilder('r').innerJoin(Poll, 'p', 'p.id = r.poll_id').where(`p.${column} IN (:...ids)`, { ids });
+      if (filter.programId) qb.andWhere('p.program_id = :programId', { programId: filter.programId });
+      if (filter.organisationId) qb.andWhere('p.organisation_id = :organisationId', { organisationId: filter.organisationId });
+      if (filter.fromDay) qb.andWhere('r.submitted_on >= :fromDay', { fromDay: filter.fromDay });
+      if (filter.toDay) qb.andWhere('r.submitted_on < :toDay', { toDay: filter.toDay });
+      return qb;
+    },
+  };
 }
 
 /** Per-request loaders of the feedback subgraph: one query per relation or aggregate per request. */
@@ -121,14 +87,12 @@ export function createFeedbackLoaders(ds: DataSource) {
     ),
     pollsOfSession: pollPages(ds, 'session_id'),
     pollsOfCommunity: pollPages(ds, 'community_id'),
-    pollCountBySession: pollCounts(ds, 'session_id'),
-    pollCountByCommunity: pollCounts(ds, 'community_id'),
-    pollCountByOrganisation: pollCounts(ds, 'organisation_id'),
-    pollCountByProgram: pollCounts(ds, 'program_id'),
-    responseCountBySession: responseCounts(ds, 'session_id'),
-    responseCountByCommunity: responseCounts(ds, 'community_id'),
-    responseCountByOrganisation: responseCounts(ds, 'organisation_id'),
-    responseCountByProgram: responseCounts(ds, 'program_id'),
+    pollCountByOrganisation: countEach(pollsBy(ds, 'organisation_id')),
+    pollCountByProgram: countEach(pollsBy(ds, 'program_id')),
+    responseCountBySession: countEach(responsesBy(ds, 'session_id')),
+    responseCountByCommunity: countEach(responsesBy(ds, 'community_id')),
+    responseCountByOrganisation: countEach(responsesBy(ds, 'organisation_id')),
+    responseCountByProgram: countEach(responsesBy(ds, 'program_id')),
   };
 }
 

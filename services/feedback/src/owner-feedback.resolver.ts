@@ -9,7 +9,7 @@ const WINDOW = 'Counted by the UTC day of each answer: the days whose midnight f
 
 @Resolver(() => OrganisationRef)
 export class OrganisationFeedbackResolver {
-  @FieldResolver(() => Int, { description: `Answers to the polls the organisation ran. ${WINDOW}` })
+  @FieldResolver(() => Int, { nullable: true, description: `Answers to the polls the organisation ran. ${WINDOW}` })
   feedbackResponseCount(
     @Root() org: OrganisationRef,
     @Ctx() ctx: FeedbackContext,
@@ -21,7 +21,7 @@ export class OrganisationFeedbackResolver {
     return ctx.loaders.responseCountByOrganisation.load({ id: org.id, filter: { ...responseDays(from, to), programId: programId ?? null } });
   }
 
-  @FieldResolver(() => Int, { description: 'Polls the organisation ran.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Polls the organisation ran.' })
   pollCount(@Root() org: OrganisationRef, @Ctx() ctx: FeedbackContext, @Arg('kind', () => PollKind, { nullable: true }) kind?: PollKind): Promise<number> {
     return ctx.loaders.pollCountByOrganisation.load({ id: org.id, filter: { kind: kind ?? null } });
   }
@@ -29,7 +29,7 @@ export class OrganisationFeedbackResolver {
 
 @Resolver(() => ProgramRef)
 export class ProgramFeedbackResolver {
-  @FieldResolver(() => Int, { description: `Answers to the program's polls, optionally only those one organisation ran. ${WINDOW}` })
+  @FieldResolver(() => Int, { nullable: true, description: `Answers to the program's polls, optionally only those one organisation ran. ${WINDOW}` })
   feedbackResponseCount(
     @Root() program: ProgramRef,
     @Ctx() ctx: FeedbackContext,
@@ -47,7 +47,7 @@ export class ProgramFeedbackResolver {
     });
   }
 
-  @FieldResolver(() => Int, { description: 'Polls asked in the program.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Polls asked in the program.' })
   pollCount(@Root() program: ProgramRef, @Ctx() ctx: FeedbackContext, @Arg('kind', () => PollKind, { nullable: true }) kind?: PollKind): Promise<number> {
     return ctx.loaders.pollCountByProgram.load({ id: program.id, filter: { kind: kind ?? null } });
   }

@@ -1,12 +1,12 @@
-import { badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
-import { decodePollCursor, pollCursorValues } from './poll-page';
+import { POLL_ORDER } from './poll-order';
 import { buildResults } from './poll-results';
 import { PollRatingScale, PollResults } from './poll-results.type';
 import { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
-import { CommunityRef, OrganisationRef, ProgramRef, ref, SessionRef } from './refs';
+import { CommunityRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
 
 @ObjectType()
 export class PollConnection extends connectionOf(Poll, 'Poll') {}
@@ -141,15 +141,12 @@ export class PollResolver {
     @Arg('filter', () => PollFilter, { nullable: true }) filter?: PollFilter,
   ): Promise<PollConnection> {
     checkFilter(filter);
-    decodePollCursor(page.after);
     const qb = ctx.dataSource.getRepository(Poll).createQueryBuilder('poll');
     for (const key of ['sessionId', 'communityId', 'organisationId', 'programId', 'kind', 'status'] as const) {
       const value = filter?.[key];
       if (value) qb.andWhere(`poll.${key} = :${key}`, { [key]: value });
     }
-    return new PollConnection(
-      await paginate(qb, page, { columns: ['poll.createdAt', 'poll.id'], values: pollCursorValues, direction: 'DESC' }),
-    );
+    return new PollConnection(await paginate(qb, page, POLL_ORDER));
   }
 
   @FieldResolver(() => [String], { description: 'The labels to choose from (CHOICE polls; empty otherwise). A choice answer is an index into this list.' })
@@ -164,22 +161,22 @@ export class PollResolver {
 
   @FieldResolver(() => SessionRef, { nullable: true, description: 'The session asked, unless the poll belongs to a community.' })
   session(@Root() poll: Poll): SessionRef | null {
-    return poll.sessionId ? ref(SessionRef, poll.sessionId) : null;
+    return poll.sessionId ? refTo(SessionRef, poll.sessionId) : null;
   }
 
   @FieldResolver(() => CommunityRef, { nullable: true, description: 'The community asked, unless the poll belongs to a session.' })
   community(@Root() poll: Poll): CommunityRef | null {
-    return poll.communityId ? ref(CommunityRef, poll.communityId) : null;
+    return poll.communityId ? refTo(CommunityRef, poll.communityId) : null;
   }
 
   @FieldResolver(() => ProgramRef)
   program(@Root() poll: Poll): ProgramRef {
-    return ref(ProgramRef, poll.programId);
+    return refTo(ProgramRef, poll.programId);
   }
 
   @FieldResolver(() => OrganisationRef, { description: 'The organisation running the poll.' })
   organisation(@Root() poll: Poll): OrganisationRef {
-    return ref(OrganisationRef, poll.organisationId);
+    return refTo(OrganisationRef, poll.organisationId);
   }
 
   @FieldResolver(() => PollResults)

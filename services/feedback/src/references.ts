@@ -1,6 +1,6 @@
 import type { FeedbackContext } from './context';
-import { isRecordId } from '@hub/core';
-import { CommunityRef, OrganisationRef, ProgramRef, ref, SessionRef } from './refs';
+import { isRecordId, refTo } from '@hub/core';
+import { CommunityRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
 
 /**
  * `_entities` lookups: polls through the per-request loader (N keys, one query); the extended
@@ -10,8 +10,8 @@ export const feedbackReferences = {
   Poll: {
     __resolveReference: (r: { id: string }, ctx: FeedbackContext) => (isRecordId(r.id, 'pol') ? ctx.loaders.poll.load(r.id) : null),
   },
-  Session: { __resolveReference: (r: { id: string }) => ref(SessionRef, r.id) },
-  Community: { __resolveReference: (r: { id: string }) => ref(CommunityRef, r.id) },
-  Organisation: { __resolveReference: (r: { id: string }) => ref(OrganisationRef, r.id) },
-  Program: { __resolveReference: (r: { id: string }) => ref(ProgramRef, r.id) },
+  Session: { __resolveReference: (r: { id: string }) => refTo(SessionRef, r.id) },
+  Community: { __resolveReference: (r: { id: string }) => refTo(CommunityRef, r.id) },
+  Organisation: { __resolveReference: (r: { id: string }) => refTo(OrganisationRef, r.id) },
+  Program: { __resolveReference: (r: { id: string }) => refTo(ProgramRef, r.id) },
 };

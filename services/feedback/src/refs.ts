@@ -33,8 +33,3 @@ export class OrganisationRef {
   @Field(() => ID)
   id: string;
 }
-
-/** A stub instance the gateway completes from the owning subgraph. */
-export function ref<T extends { id: string }>(type: new () => T, id: string): T {
-  return Object.assign(new type(), { id });
-}

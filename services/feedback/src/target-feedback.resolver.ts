@@ -2,39 +2,28 @@ import { PageArgs } from '@hub/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
 import type { FeedbackLoaders } from './loaders';
-import { decodePollCursor, pollPage } from './poll-page';
 import { PollConnection } from './poll.resolver';
 import { PollKind } from './poll.entity';
 import { CommunityRef, SessionRef } from './refs';
 
-type Loader<K extends keyof FeedbackLoaders> = FeedbackLoaders[K];
-
 /** A page of one session's or community's polls; the page and its total are batched across all parents. */
-async function pollsOf(
-  id: string,
-  page: PageArgs,
-  kind: PollKind | null,
-  pages: Loader<'pollsOfSession'>,
-  counts: Loader<'pollCountBySession'>,
-): Promise<PollConnection> {
-  const after = decodePollCursor(page.after);
-  const rows = await pages.load({ id, filter: { kind, first: page.first, after } });
-  return new PollConnection(pollPage(rows, page.first, () => counts.load({ id, filter: { kind } })));
+async function pollsOf(id: string, page: PageArgs, kind: PollKind | null, pages: FeedbackLoaders['pollsOfSession']): Promise<PollConnection> {
+  return new PollConnection(await pages.load({ id, filter: { kind }, first: page.first, after: page.after ?? null }));
 }
 
 @Resolver(() => SessionRef)
 export class SessionFeedbackResolver {
-  @FieldResolver(() => PollConnection, { description: 'Polls asked in this session, newest first.' })
+  @FieldResolver(() => PollConnection, { nullable: true, description: 'Polls asked in this session, newest first.' })
   polls(
     @Root() session: SessionRef,
     @Args() page: PageArgs,
     @Ctx() ctx: FeedbackContext,
     @Arg('kind', () => PollKind, { nullable: true }) kind?: PollKind,
   ): Promise<PollConnection> {
-    return pollsOf(session.id, page, kind ?? null, ctx.loaders.pollsOfSession, ctx.loaders.pollCountBySession);
+    return pollsOf(session.id, page, kind ?? null, ctx.loaders.pollsOfSession);
   }
 
-  @FieldResolver(() => Int, { description: 'Answers given to all polls of this session.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Answers given to all polls of this session.' })
   feedbackResponseCount(@Root() session: SessionRef, @Ctx() ctx: FeedbackContext): Promise<number> {
     return ctx.loaders.responseCountBySession.load({ id: session.id, filter: {} });
   }
@@ -42,17 +31,17 @@ export class SessionFeedbackResolver {
 
 @Resolver(() => CommunityRef)
 export class CommunityFeedbackResolver {
-  @FieldResolver(() => PollConnection, { description: 'Polls asked in this community (outside its sessions), newest first.' })
+  @FieldResolver(() => PollConnection, { nullable: true, description: 'Polls asked in this community (outside its sessions), newest first.' })
   polls(
     @Root() community: CommunityRef,
     @Args() page: PageArgs,
     @Ctx() ctx: FeedbackContext,
     @Arg('kind', () => PollKind, { nullable: true }) kind?: PollKind,
   ): Promise<PollConnection> {
-    return pollsOf(community.id, page, kind ?? null, ctx.loaders.pollsOfCommunity, ctx.loaders.pollCountByCommunity);
+    return pollsOf(community.id, page, kind ?? null, ctx.loaders.pollsOfCommunity);
   }
 
-  @FieldResolver(() => Int, { description: 'Answers given to all polls of this community (outside its sessions).' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Answers given to all polls of this community (outside its sessions).' })
   feedbackResponseCount(@Root() community: CommunityRef, @Ctx() ctx: FeedbackContext): Promise<number> {
     return ctx.loaders.responseCountByCommunity.load({ id: community.id, filter: {} });
   }

@@ -1,4 +1,4 @@
-import { badField, connectionOf, inTransaction, newId, notFound, PageArgs, paginate } from '@hub/core';
+import { badField, connectionOf, inTransaction, IsDay, newId, notFound, PageArgs, paginate, TIER_KEY } from '@hub/core';
 import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { PartnersContext } from './context';
@@ -6,15 +6,13 @@ import { Organisation } from './organisation.entity';
 import { Program } from './program.entity';
 import { ProgramPartner } from './program-partner.entity';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 @ObjectType()
 export class ProgramConnection extends connectionOf(Program, 'Program') {}
 
 @InputType()
 export class ProgramTierInput {
   @Field()
-  @Matches(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must be a lowercase slug' })
+  @Matches(TIER_KEY, { message: 'must be a lowercase slug' })
   key: string;
 
   @Field()
@@ -37,11 +35,11 @@ export class ReportingPeriodInput {
   name: string;
 
   @Field()
-  @Matches(DAY, { message: 'must be a date YYYY-MM-DD' })
+  @IsDay()
   startsOn: string;
 
   @Field()
-  @Matches(DAY, { message: 'must be a date YYYY-MM-DD' })
+  @IsDay()
   endsOn: string;
 }
 
@@ -128,8 +126,6 @@ function checkTiersAndPeriods(input: { tiers?: ProgramTierInput[]; reportingPeri
     keys.add(t.key);
   });
   input.reportingPeriods?.forEach((p, i) => {
-    if (Number.isNaN(Date.parse(p.startsOn))) throw badField(`input.reportingPeriods.${i}.startsOn`, 'is not a real date');
-    if (Number.isNaN(Date.parse(p.endsOn))) throw badField(`input.reportingPeriods.${i}.endsOn`, 'is not a real date');
     if (p.endsOn < p.startsOn) throw badField(`input.reportingPeriods.${i}.endsOn`, 'is before startsOn');
   });
 }

@@ -1,4 +1,4 @@
-import { badField, conflict, inTransaction, notFound } from '@hub/core';
+import { badField, conflict, inTransaction, notFound, REGION_ID } from '@hub/core';
 import { Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { PartnersContext } from './context';
@@ -7,7 +7,7 @@ import { Region, RegionLevel } from './region.entity';
 @InputType()
 export class CreateRegionInput {
   @Field(() => ID, { description: 'Slug, e.g. `au-qld-central`.' })
-  @Matches(/^[a-z][a-z0-9-]{1,63}$/, { message: 'must be a lowercase slug of 2 to 64 letters, digits or dashes' })
+  @Matches(REGION_ID, { message: 'must be a lowercase slug of 2 to 64 letters, digits or dashes' })
   id: string;
 
   @Field()

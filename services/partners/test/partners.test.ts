@@ -40,6 +40,20 @@ describe('partners subgraph', () => {
     expect(after.data?.programs.totalCount).toBe(before.data?.programs.totalCount);
   });
 
+  it('refuses a reporting period on a day that does not exist, naming the field, and accepts a leap day', async () => {
+    const create = (startsOn: string, endsOn: string) =>
+      gql(`mutation($p: [ReportingPeriodInput!]!) { createProgram(input: { name: "Periods", managingOrganisationId: "prc", reportingPeriods: $p }) { id } }`, {
+        p: [{ name: 'Q1', startsOn, endsOn }],
+      });
+    const impossible = await create('2024-01-01', '2024-02-30');
+    expect(errorCode(impossible)).toBe('BAD_USER_INPUT');
+    expect(impossible.errors?.[0].extensions?.fields).toEqual([expect.objectContaining({ field: 'input.reportingPeriods.0.endsOn' })]);
+    const notLeap = await create('2023-02-29', '2023-03-31');
+    expect(notLeap.errors?.[0].extensions?.fields).toEqual([expect.objectContaining({ field: 'input.reportingPeriods.0.startsOn' })]);
+    const leap = await create('2024-01-01', '2024-02-29');
+    expect(leap.errors).toBeUndefined();
+  });
+
   it('answers NOT_FOUND for an unknown managing organisation', async () => {
     const res = await gql(`mutation { createProgram(input: { name: "X", managingOrganisationId: "nobody" }) { id } }`);
     expect(errorCode(res)).toBe('NOT_FOUND');

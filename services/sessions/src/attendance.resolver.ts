@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsInt, Matches, Max, Min, ValidateNested } from 'class-va
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Attendance, AttendeeKind } from './attendance.entity';
 import type { SessionsContext } from './context';
-import { PERSON_REF, PERSON_REF_MESSAGE } from './record-id';
+import { PERSON_REF, PERSON_REF_MESSAGE } from './person-ref';
 import { Session, SessionStatus } from './session.entity';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 

@@ -1,7 +1,6 @@
-import { badField, decodeCursor, type KeysetOrder } from '@hub/core';
+import type { KeysetOrder } from '@hub/core';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Community, CommunityKind } from './community.entity';
-import type { CursorValues } from './paged-loader';
 
 export interface CommunityCriteria {
   organisationId?: string | null;
@@ -25,11 +24,5 @@ export function whereCommunities<T extends ObjectLiteral>(qb: SelectQueryBuilder
 export const COMMUNITY_ORDER: KeysetOrder<Community> = {
   columns: ['community.name', 'community.id'],
   values: (c) => [c.name, c.id],
+  accepts: (values) => values.every((v) => typeof v === 'string'),
 };
-
-export function communityCursor(after: string | null | undefined): CursorValues | null {
-  if (!after) return null;
-  const values = decodeCursor(after, 2);
-  if (!values.every((v) => typeof v === 'string')) throw badField('after', 'is not a cursor returned by this list');
-  return values as CursorValues;
-}

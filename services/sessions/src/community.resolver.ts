@@ -1,17 +1,16 @@
-import { badField, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { badField, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, MeetingMode } from './community.entity';
-import { COMMUNITY_ORDER, communityCursor, whereCommunities } from './community-query';
+import { COMMUNITY_ORDER, whereCommunities } from './community-query';
 import type { SessionsContext } from './context';
 import { compact } from './criteria';
-import { organisationRef, OrganisationRef } from './organisation-ref';
-import { programRef, ProgramRef } from './program-ref';
-import { recordIdPattern, REGION_ID, TIER_KEY } from './record-id';
-import { regionRef, RegionRef } from './region-ref';
+import { OrganisationRef } from './organisation-ref';
+import { ProgramRef } from './program-ref';
+import { RegionRef } from './region-ref';
 import { SessionStatus } from './session.entity';
 import { SessionConnection, SessionPeriodFilter } from './session.resolver';
-import { checkPeriod, sessionCursor } from './session-query';
+import { checkPeriod } from './session-query';
 
 @ObjectType()
 export class CommunityConnection extends connectionOf(Community, 'Community') {}
@@ -166,24 +165,23 @@ export class CommunityResolver {
     @Ctx() ctx: SessionsContext,
     @Arg('filter', () => CommunityFilter, { nullable: true }) filter?: CommunityFilter,
   ): Promise<CommunityConnection> {
-    communityCursor(page.after);
     const qb = whereCommunities(ctx.dataSource.getRepository(Community).createQueryBuilder('community'), compact({ ...filter }));
     return new CommunityConnection(await paginate(qb, page, COMMUNITY_ORDER));
   }
 
   @FieldResolver(() => ProgramRef)
   program(@Root() community: Community): ProgramRef {
-    return programRef(community.programId);
+    return refTo(ProgramRef, community.programId);
   }
 
   @FieldResolver(() => OrganisationRef, { description: 'The owning organisation.' })
   organisation(@Root() community: Community): OrganisationRef {
-    return organisationRef(community.organisationId);
+    return refTo(OrganisationRef, community.organisationId);
   }
 
   @FieldResolver(() => RegionRef, { nullable: true })
   region(@Root() community: Community): RegionRef | null {
-    return community.regionId ? regionRef(community.regionId) : null;
+    return community.regionId ? refTo(RegionRef, community.regionId) : null;
   }
 
   @FieldResolver(() => SessionConnection, { description: 'The community\'s sessions by start time.' })
@@ -194,7 +192,7 @@ export class CommunityResolver {
     @Arg('filter', () => SessionPeriodFilter, { nullable: true }) filter?: SessionPeriodFilter,
   ): Promise<SessionConnection> {
     checkPeriod(filter ?? {}, 'filter.');
-    const key = { id: community.id, filter: compact({ ...filter }), first: page.first, after: sessionCursor(page.after) };
+    const key = { id: community.id, filter: compact({ ...filter }), first: page.first, after: page.after ?? null };
     return new SessionConnection(await ctx.loaders.sessionsOfCommunity.load(key));
   }
 

@@ -7,5 +7,3 @@ export class FacilitatorRef {
   @Field(() => ID)
   id: string;
 }
-
-export const facilitatorRef = (id: string): FacilitatorRef => Object.assign(new FacilitatorRef(), { id });

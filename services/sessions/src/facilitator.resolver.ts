@@ -5,12 +5,12 @@ import { compact } from './criteria';
 import { FacilitatorRef } from './facilitator-ref';
 import { SessionStatus } from './session.entity';
 import { SessionConnection, SessionPeriodFilter } from './session.resolver';
-import { checkPeriod, sessionCursor } from './session-query';
+import { checkPeriod } from './session-query';
 
 /** Sessions a facilitator is rostered on. Cancelled sessions were not facilitated: left out unless a status is asked for. */
 @Resolver(() => FacilitatorRef)
 export class FacilitatorRefResolver {
-  @FieldResolver(() => SessionConnection, { description: 'Sessions this facilitator facilitates, by start time; CANCELLED ones only when filtered by that status.' })
+  @FieldResolver(() => SessionConnection, { nullable: true, description: 'Sessions this facilitator facilitates, by start time; CANCELLED ones only when filtered by that status.' })
   async sessionsFacilitated(
     @Root() facilitator: FacilitatorRef,
     @Args() page: PageArgs,
@@ -19,11 +19,11 @@ export class FacilitatorRefResolver {
   ): Promise<SessionConnection> {
     checkPeriod(filter ?? {}, 'filter.');
     const criteria = compact({ ...filter, excludeCancelled: true });
-    const key = { id: facilitator.id, filter: criteria, first: page.first, after: sessionCursor(page.after) };
+    const key = { id: facilitator.id, filter: criteria, first: page.first, after: page.after ?? null };
     return new SessionConnection(await ctx.loaders.sessionsOfFacilitator.load(key));
   }
 
-  @FieldResolver(() => Int, { description: 'Sessions starting in [from, to) this facilitator facilitates; CANCELLED ones only when asked for by status.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Sessions starting in [from, to) this facilitator facilitates; CANCELLED ones only when asked for by status.' })
   sessionsFacilitatedCount(
     @Root() facilitator: FacilitatorRef,
     @Ctx() ctx: SessionsContext,

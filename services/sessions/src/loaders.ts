@@ -1,10 +1,8 @@
-import { aggregateLoader, loaderById, loaderGrouped } from '@hub/core';
+import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
 import { In, type DataSource } from 'typeorm';
 import { Attendance } from './attendance.entity';
 import { Community } from './community.entity';
 import { COMMUNITY_ORDER, whereCommunities, type CommunityCriteria } from './community-query';
-import { countBy } from './count-by';
-import { pagedLoader, rankedIds } from './paged-loader';
 import { Rsvp, RsvpCounts, RsvpResponse } from './rsvp.entity';
 import { Session } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
@@ -22,28 +20,20 @@ export function createSessionsLoaders(ds: DataSource) {
   const community = loaderById((ids: readonly string[]) => ds.getRepository(Community).findBy({ id: In([...ids]) }), (c) => c.id);
   const session = loaderById((ids: readonly string[]) => ds.getRepository(Session).findBy({ id: In([...ids]) }), (s) => s.id);
 
-  const sessionCountBy = (parent: string) =>
-    aggregateLoader((ids: string[], c: SessionCriteria) => countBy(whereSessions(sessions(), c).andWhere(`${parent} IN (:...ids)`, { ids }), parent), 0);
-  const communityCountBy = (parent: string) =>
-    aggregateLoader((ids: string[], c: CommunityCriteria) => countBy(whereCommunities(communities(), c).andWhere(`${parent} IN (:...ids)`, { ids }), parent), 0);
+  // A parent's count and its pages are taken from the same rows, so the two always agree.
+  const sessionsBy = (parent: string, from = sessions) => ({
+    parent,
+    query: (ids: string[], c: SessionCriteria) => whereSessions(from(), c).andWhere(`${parent} IN (:...ids)`, { ids }),
+  });
+  const communitiesBy = (parent: string) => ({
+    parent,
+    query: (ids: string[], c: CommunityCriteria) => whereCommunities(communities(), c).andWhere(`${parent} IN (:...ids)`, { ids }),
+  });
 
-  const sessionCountOfCommunity = sessionCountBy('session.community_id');
-  const sessionCountOfFacilitator = aggregateLoader(
-    (ids: string[], c: SessionCriteria) =>
-      countBy(whereSessions(facilitatedSessions(), c).andWhere('sf.facilitator_id IN (:...ids)', { ids }), 'sf.facilitator_id'),
-    0,
-  );
-  const communityCountOfOrganisation = communityCountBy('community.organisation_id');
-  const communityCountOfProgram = communityCountBy('community.program_id');
-
-  const sessionPages = {
-    load: (ids: string[]) => session.loadMany(ids),
-    cursorOf: SESSION_ORDER.values,
-  };
-  const communityPages = {
-    load: (ids: string[]) => community.loadMany(ids),
-    cursorOf: COMMUNITY_ORDER.values,
-  };
+  const sessionCountOfCommunity = countEach(sessionsBy('session.community_id'));
+  const sessionCountOfFacilitator = countEach(sessionsBy('sf.facilitator_id', facilitatedSessions));
+  const communityCountOfOrganisation = countEach(communitiesBy('community.organisation_id'));
+  const communityCountOfProgram = countEach(communitiesBy('community.program_id'));
 
   return {
     community,
@@ -88,49 +78,29 @@ export function createSessionsLoaders(ds: DataSource) {
       0,
     ),
     sessionCountOfCommunity,
-    sessionCountOfOrganisation: sessionCountBy('session.organisation_id'),
-    sessionCountOfProgram: sessionCountBy('session.program_id'),
+    sessionCountOfOrganisation: countEach(sessionsBy('session.organisation_id')),
+    sessionCountOfProgram: countEach(sessionsBy('session.program_id')),
     sessionCountOfFacilitator,
-    attendanceOfOrganisation: aggregateLoader(
-      (ids: string[], c: SessionCriteria) =>
-        countBy(whereSessions(sessions(), c).andWhere('session.organisation_id IN (:...ids)', { ids }), 'session.organisation_id', ATTENDANCE_SUM),
-      0,
-    ),
+    attendanceOfOrganisation: countEach(sessionsBy('session.organisation_id'), ATTENDANCE_SUM),
     communityCountOfOrganisation,
-    sessionsOfCommunity: pagedLoader<SessionCriteria, Session>({
-      ...sessionPages,
-      rank: (ids, c, after, limit) =>
-        rankedIds(whereSessions(sessions(), c).andWhere('session.community_id IN (:...ids)', { ids }), 'session.community_id', SESSION_ORDER.columns, after, limit),
+    sessionsOfCommunity: paginateEach<SessionCriteria, Session>({
+      ...sessionsBy('session.community_id'),
+      order: SESSION_ORDER,
       count: (id, c) => sessionCountOfCommunity.load({ id, filter: c }),
     }),
-    sessionsOfFacilitator: pagedLoader<SessionCriteria, Session>({
-      ...sessionPages,
-      rank: (ids, c, after, limit) =>
-        rankedIds(whereSessions(facilitatedSessions(), c).andWhere('sf.facilitator_id IN (:...ids)', { ids }), 'sf.facilitator_id', SESSION_ORDER.columns, after, limit),
+    sessionsOfFacilitator: paginateEach<SessionCriteria, Session>({
+      ...sessionsBy('sf.facilitator_id', facilitatedSessions),
+      order: SESSION_ORDER,
       count: (id, c) => sessionCountOfFacilitator.load({ id, filter: c }),
     }),
-    communitiesOfOrganisation: pagedLoader<CommunityCriteria, Community>({
-      ...communityPages,
-      rank: (ids, c, after, limit) =>
-        rankedIds(
-          whereCommunities(communities(), c).andWhere('community.organisation_id IN (:...ids)', { ids }),
-          'community.organisation_id',
-          COMMUNITY_ORDER.columns,
-          after,
-          limit,
-        ),
+    communitiesOfOrganisation: paginateEach<CommunityCriteria, Community>({
+      ...communitiesBy('community.organisation_id'),
+      order: COMMUNITY_ORDER,
       count: (id, c) => communityCountOfOrganisation.load({ id, filter: c }),
     }),
-    communitiesOfProgram: pagedLoader<CommunityCriteria, Community>({
-      ...communityPages,
-      rank: (ids, c, after, limit) =>
-        rankedIds(
-          whereCommunities(communities(), c).andWhere('community.program_id IN (:...ids)', { ids }),
-          'community.program_id',
-          COMMUNITY_ORDER.columns,
-          after,
-          limit,
-        ),
+    communitiesOfProgram: paginateEach<CommunityCriteria, Community>({
+      ...communitiesBy('community.program_id'),
+      order: COMMUNITY_ORDER,
       count: (id, c) => communityCountOfProgram.load({ id, filter: c }),
     }),
   };

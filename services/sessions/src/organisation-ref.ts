@@ -7,5 +7,3 @@ export class OrganisationRef {
   @Field(() => ID)
   id: string;
 }
-
-export const organisationRef = (id: string): OrganisationRef => Object.assign(new OrganisationRef(), { id });

@@ -7,5 +7,3 @@ export class ProgramRef {
   @Field(() => ID)
   id: string;
 }
-
-export const programRef = (id: string): ProgramRef => Object.assign(new ProgramRef(), { id });

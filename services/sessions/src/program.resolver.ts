@@ -1,7 +1,6 @@
 import { PageArgs } from '@hub/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { CommunityConnection, CommunityFilter } from './community.resolver';
-import { communityCursor } from './community-query';
 import type { SessionsContext } from './context';
 import { compact } from './criteria';
 import { ProgramRef } from './program-ref';
@@ -10,18 +9,18 @@ import { checkPeriod } from './session-query';
 
 @Resolver(() => ProgramRef)
 export class ProgramRefResolver {
-  @FieldResolver(() => CommunityConnection, { description: 'The program\'s communities across all organisations, by name.' })
+  @FieldResolver(() => CommunityConnection, { nullable: true, description: 'The program\'s communities across all organisations, by name.' })
   async communities(
     @Root() program: ProgramRef,
     @Args() page: PageArgs,
     @Ctx() ctx: SessionsContext,
     @Arg('filter', () => CommunityFilter, { nullable: true }) filter?: CommunityFilter,
   ): Promise<CommunityConnection> {
-    const key = { id: program.id, filter: compact({ ...filter }), first: page.first, after: communityCursor(page.after) };
+    const key = { id: program.id, filter: compact({ ...filter }), first: page.first, after: page.after ?? null };
     return new CommunityConnection(await ctx.loaders.communitiesOfProgram.load(key));
   }
 
-  @FieldResolver(() => Int, { description: 'The program\'s sessions starting in [from, to).' })
+  @FieldResolver(() => Int, { nullable: true, description: 'The program\'s sessions starting in [from, to).' })
   sessionCount(
     @Root() program: ProgramRef,
     @Ctx() ctx: SessionsContext,

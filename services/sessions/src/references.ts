@@ -1,7 +1,8 @@
+import { refTo } from '@hub/core';
 import type { SessionsContext } from './context';
-import { facilitatorRef } from './facilitator-ref';
-import { organisationRef } from './organisation-ref';
-import { programRef } from './program-ref';
+import { FacilitatorRef } from './facilitator-ref';
+import { OrganisationRef } from './organisation-ref';
+import { ProgramRef } from './program-ref';
 
 /**
  * `_entities` lookups of owned types go through the per-request loaders (N keys, one query);
@@ -15,12 +16,12 @@ export const sessionsReferences = {
     __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.session.load(ref.id),
   },
   Organisation: {
-    __resolveReference: (ref: { id: string }) => organisationRef(ref.id),
+    __resolveReference: (ref: { id: string }) => refTo(OrganisationRef, ref.id),
   },
   Program: {
-    __resolveReference: (ref: { id: string }) => programRef(ref.id),
+    __resolveReference: (ref: { id: string }) => refTo(ProgramRef, ref.id),
   },
   Facilitator: {
-    __resolveReference: (ref: { id: string }) => facilitatorRef(ref.id),
+    __resolveReference: (ref: { id: string }) => refTo(FacilitatorRef, ref.id),
   },
 };

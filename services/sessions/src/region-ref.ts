@@ -7,5 +7,3 @@ export class RegionRef {
   @Field(() => ID)
   id: string;
 }
-
-export const regionRef = (id: string): RegionRef => Object.assign(new RegionRef(), { id });

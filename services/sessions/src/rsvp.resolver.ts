@@ -2,7 +2,7 @@ import { inTransaction, newId } from '@hub/core';
 import { Matches } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { SessionsContext } from './context';
-import { PERSON_REF, PERSON_REF_MESSAGE } from './record-id';
+import { PERSON_REF, PERSON_REF_MESSAGE } from './person-ref';
 import { Rsvp, RsvpResponse } from './rsvp.entity';
 import { Session, SessionStatus } from './session.entity';
 import { requireStatus, sessionForUpdate } from './session-for-update';

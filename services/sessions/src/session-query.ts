@@ -1,6 +1,5 @@
-import { badField, decodeCursor, type KeysetOrder } from '@hub/core';
+import { badField, isTimeAndId, type KeysetOrder } from '@hub/core';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { CursorValues } from './paged-loader';
 import { SessionStatus, type Session } from './session.entity';
 
 /** What a list or count of sessions can be narrowed by; `from`/`to` bound startsAt as [from, to). */
@@ -40,14 +39,5 @@ export function checkPeriod(c: { from?: Date | null; to?: Date | null }, prefix 
 export const SESSION_ORDER: KeysetOrder<Session> = {
   columns: ['session.starts_at', 'session.id'],
   values: (s) => [s.startsAt.toISOString(), s.id],
+  accepts: isTimeAndId,
 };
-
-/** A session-list cursor, checked before it reaches SQL (a bad time would be a database error). */
-export function sessionCursor(after: string | null | undefined): CursorValues | null {
-  if (!after) return null;
-  const values = decodeCursor(after, 2);
-  if (typeof values[0] !== 'string' || Number.isNaN(Date.parse(values[0])) || typeof values[1] !== 'string') {
-    throw badField('after', 'is not a cursor returned by this list');
-  }
-  return values as CursorValues;
-}

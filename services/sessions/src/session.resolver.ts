@@ -1,4 +1,4 @@
-import { badField, connectionOf, inTransaction, newId, notFound, PageArgs, paginate } from '@hub/core';
+import { badField, connectionOf, inTransaction, newId, notFound, PageArgs, paginate, recordIdPattern, refTo } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -6,15 +6,14 @@ import { Attendance } from './attendance.entity';
 import { Community, MeetingMode } from './community.entity';
 import type { SessionsContext } from './context';
 import { compact } from './criteria';
-import { facilitatorRef, FacilitatorRef } from './facilitator-ref';
-import { organisationRef, OrganisationRef } from './organisation-ref';
-import { programRef, ProgramRef } from './program-ref';
-import { recordIdPattern } from './record-id';
+import { FacilitatorRef } from './facilitator-ref';
+import { OrganisationRef } from './organisation-ref';
+import { ProgramRef } from './program-ref';
 import { Rsvp, RsvpCounts } from './rsvp.entity';
 import { Session, SessionStatus } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
 import { requireStatus, sessionForUpdate } from './session-for-update';
-import { checkPeriod, SESSION_ORDER, sessionCursor, whereSessions } from './session-query';
+import { checkPeriod, SESSION_ORDER, whereSessions } from './session-query';
 
 @ObjectType()
 export class SessionConnection extends connectionOf(Session, 'Session') {}
@@ -154,7 +153,6 @@ export class SessionResolver {
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
   ): Promise<SessionConnection> {
     checkPeriod(filter ?? {}, 'filter.');
-    sessionCursor(page.after);
     const qb = whereSessions(ctx.dataSource.getRepository(Session).createQueryBuilder('session'), compact({ ...filter }));
     return new SessionConnection(await paginate(qb, page, SESSION_ORDER));
   }
@@ -166,18 +164,18 @@ export class SessionResolver {
 
   @FieldResolver(() => OrganisationRef, { description: 'The community\'s organisation, which owns the session.' })
   organisation(@Root() session: Session): OrganisationRef {
-    return organisationRef(session.organisationId);
+    return refTo(OrganisationRef, session.organisationId);
   }
 
   @FieldResolver(() => ProgramRef)
   program(@Root() session: Session): ProgramRef {
-    return programRef(session.programId);
+    return refTo(ProgramRef, session.programId);
   }
 
   @FieldResolver(() => [FacilitatorRef], { description: 'Who facilitates this session, lead first.' })
   async facilitators(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<FacilitatorRef[]> {
     const links = await ctx.loaders.facilitatorsOfSession.load(session.id);
-    return links.map((l) => facilitatorRef(l.facilitatorId));
+    return links.map((l) => refTo(FacilitatorRef, l.facilitatorId));
   }
 
   @FieldResolver(() => [Rsvp])

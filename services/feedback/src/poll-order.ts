@@ -1,0 +1,10 @@
+import { isTimeAndId, type KeysetOrder } from '@hub/core';
+import type { Poll } from './poll.entity';
+
+/** Polls are listed newest first; the ID breaks ties. */
+export const POLL_ORDER: KeysetOrder<Poll> = {
+  columns: ['poll.createdAt', 'poll.id'],
+  values: (p) => [p.createdAt.toISOString(), p.id],
+  direction: 'DESC',
+  accepts: isTimeAndId,
+};
