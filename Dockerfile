@@ -6,7 +6,7 @@ COPY packages packages
 COPY services services
 COPY gateway gateway
 COPY schema schema
-RUN npm ci --ignore-scripts && npm run build && npm prune --omit=dev --ignore-scripts
+RUN npm install --ignore-scripts --no-audit --no-fund && npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
