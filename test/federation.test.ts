@@ -96,6 +96,15 @@ describe('the federated graph through the gateway', () => {
     expect(errorCode(missing)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(missing.errors?.[0].message).toMatch(/familyName/);
 
+    const badDate = await hub.query(`query($p: ID!) { program(id: $p) { deliveryPartners { sessionCount(from: "not-a-date") } } }`, { p: program.programId });
+    expect(badDate.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(badDate.errors?.[0].message).toMatch(/invalid date-time/);
+    const badVariable = await hub.query(`query($from: DateTimeISO) { sessions(filter: { from: $from }) { totalCount } }`, { from: 'yesterday' });
+    expect(badVariable.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(badVariable)).not.toMatch(/SUBGRAPH_UNAVAILABLE/);
+    const nul = await hub.query(`query($id: ID!) { organisation(id: $id) { id } }`, { id: 'bad\u0000id' });
+    expect(errorCode(nul)).toBe('BAD_USER_INPUT');
+
     const after = await hub.query(`{ sessions { totalCount } }`);
     expect(after.data).toEqual(before.data);
     const results = await hub.query(`query($p: ID!) { poll(id: $p) { results { responseCount suppressed } } }`, { p: pollId });

@@ -31,9 +31,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'SUBGRAPH_UNAVAILABLE';
+    const code = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : undefined;
+    if (response.status < 500) {
+      // a 4xx is the subgraph refusing the request (e.g. a DateTimeISO it cannot parse): pass its
+      // own error on, so the client sees BAD_USER_INPUT rather than an outage
+      const body = (await response.json().catch(() => null)) as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | null;
+      const first = body?.errors?.[0];
+      if (first?.message) {
+        return new GraphQLError(first.message, {
+          extensions: { ...first.extensions, code: code ?? first.extensions?.code ?? 'BAD_USER_INPUT', serviceName: this.serviceName },
+        });
+      }
+    }
     return new GraphQLError(`The ${this.serviceName} service refused the request (HTTP ${response.status})`, {
-      extensions: { code, serviceName: this.serviceName },
+      extensions: { code: code ?? 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName },
     });
   }
 }

@@ -37,6 +37,12 @@ export function conflict(message: string, fields: FieldProblem[] = []): GraphQLE
   return new GraphQLError(message, { extensions: { code: 'CONFLICT', fields } });
 }
 
+/**
+ * PostgreSQL data exceptions caused by what a client sent (a NUL byte in text, a malformed value
+ * of a typed column, a date out of range): the client's mistake, not an outage.
+ */
+const DATA_EXCEPTIONS = new Set(['22021', '22P02', '22007', '22008', '22003', '22001']);
+
 const KNOWN_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -98,14 +104,18 @@ export function toClientError(formatted: GraphQLFormattedError, error: unknown):
     };
   }
   const pgCode = (original as { code?: unknown } | null)?.code;
-  if (typeof pgCode === 'string' && /^23/.test(pgCode)) {
-    const detail = (original as { constraint?: string }).constraint ?? 'constraint';
+  if (typeof pgCode === 'string' && (/^23/.test(pgCode) || DATA_EXCEPTIONS.has(pgCode))) {
+    const constraint = (original as { constraint?: string }).constraint;
+    // a primary key is the record's id; other constraint names are the closest thing to a field
+    const field = !constraint ? 'input' : constraint.endsWith('_pkey') ? 'input.id' : constraint;
     const code = pgCode === '23505' ? 'CONFLICT' : 'BAD_USER_INPUT';
+    const message =
+      code === 'CONFLICT' ? 'A record with these values already exists' : DATA_EXCEPTIONS.has(pgCode) ? 'The input holds a value the database cannot store' : 'The input breaks a data rule';
     return {
-      message: code === 'CONFLICT' ? 'A record with these values already exists' : 'The input breaks a data rule',
+      message,
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code, fields: [{ field: detail, message: 'violates a data rule' }] },
+      extensions: { code, fields: [{ field, message: code === 'CONFLICT' ? 'is already taken' : 'violates a data rule' }] },
     };
   }
   const code = formatted.extensions?.code;

@@ -79,7 +79,7 @@ export function encodeCursor(values: unknown[]): string {
 export function decodeCursor(cursor: string, arity: number, field = 'after'): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (Array.isArray(values) && values.length === arity && values.every((v) => (typeof v === 'string' && !v.includes('\u0000')) || typeof v === 'number')) {
       return values;
     }
   } catch {
@@ -103,8 +103,11 @@ export interface KeysetOrder<T> {
 
 /** `accepts` of an order by a timestamp, then the ID. */
 export function isTimeAndId(values: unknown[]): boolean {
-  return typeof values[0] === 'string' && !Number.isNaN(Date.parse(values[0])) && typeof values[1] === 'string';
+  return typeof values[0] === 'string' && ISO_INSTANT.test(values[0]) && !Number.isNaN(Date.parse(values[0])) && typeof values[1] === 'string';
 }
+
+/** The instants our cursors hold (Date#toISOString), nothing looser that PostgreSQL might refuse. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** Decodes `after` for a list in `order`; anything that is not one of its cursors is BAD_USER_INPUT. */
 export function decodeKeysetCursor(after: string, order: KeysetOrder<never>): unknown[] {

@@ -1,6 +1,7 @@
 import { newId } from '@hub/core';
 import { CommunityMembership, Facilitator, FacilitatorStatus, TrainingCourse, TrainingRecord } from '@hub/facilitators';
 import { Organisation, OrganisationKind, OrganisationRegion, Program, ProgramPartner, Region, RegionLevel } from '@hub/partners';
+import { Poll } from '@hub/feedback';
 import { Attendance, Community, Rsvp, Session, SessionFacilitator } from '@hub/sessions';
 import { COP_TOPICS, COPS, DELIVERY_PARTNERS, FAMILY, GIVEN, GROUP_TOPICS, seededRandom, STATES } from './demo-plan';
 import { seedDemoFeedback, type FeedbackTarget } from './demo-feedback';
@@ -31,6 +32,11 @@ export async function seedDemo(hub: Pick<Hub, 'subgraphs'>, log: (line: string) 
   const partnersDs = hub.subgraphs.partners.dataSource;
   const existing = await partnersDs.getRepository(Program).findOneBy({ name: DEMO_PROGRAM_NAME });
   if (existing) {
+    // the feedback database is written last: without its polls an earlier seed was cut short
+    const complete = await hub.subgraphs.feedback.dataSource.getRepository(Poll).existsBy({ programId: existing.id });
+    if (!complete) {
+      throw new Error('An earlier demo seed was interrupted and left partial data. Delete .data/pg (or the hub_* databases) and start again.');
+    }
     log(`Demo program already present (${existing.id}).`);
     return { programId: existing.id, yearStart, yearEnd, counts: {} };
   }

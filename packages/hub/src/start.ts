@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError, DEFAULT_PORTS, SUBGRAPH_NAMES } from '@hub/core';
 import { z } from 'zod';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
-import { startHub } from './hub';
+import { startHub, type Hub } from './hub';
 import { seedDemo, type DemoSummary } from './demo-seed';
 
 const envSchema = z.object({
@@ -14,6 +14,10 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.string().default('warn'),
   NODE_ENV: z.string().default('development'),
+  PARTNERS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  FACILITATORS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SESSIONS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  FEEDBACK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 function exampleQuery(demo: DemoSummary): string {
@@ -46,17 +50,26 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT || undefined });
     serverUrl = embedded.url;
   }
-  const hub = await startHub({
-    serverUrl,
-    host: env.HOST,
-    gatewayPort: env.GATEWAY_PORT,
-    subgraphPorts: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, Number(process.env[`${n.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[n])])),
-    logLevel: env.LOG_LEVEL,
-    production: env.NODE_ENV === 'production',
-  });
-  const stop = async () => {
-    await hub.stop();
+  let hub: Hub;
+  try {
+    hub = await startHub({
+      serverUrl,
+      host: env.HOST,
+      gatewayPort: env.GATEWAY_PORT,
+      subgraphPorts: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, env[`${n.toUpperCase()}_PORT` as 'PARTNERS_PORT'] ?? DEFAULT_PORTS[n]])),
+      logLevel: env.LOG_LEVEL,
+      production: env.NODE_ENV === 'production',
+    });
+  } catch (error) {
     await embedded?.stop();
+    throw error;
+  }
+  const stop = async () => {
+    try {
+      await hub.stop();
+    } finally {
+      await embedded?.stop();
+    }
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0), () => process.exit(1)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0), () => process.exit(1)));
@@ -71,7 +84,7 @@ async function main(): Promise<void> {
   process.stdout.write('\nStop with Ctrl-C.\n');
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `The hub failed to start: ${error.stack ?? error.message}`}\n`);
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `The hub failed to start: ${error instanceof Error ? error.message : String(error)}`}\n`);
   process.exit(1);
 });

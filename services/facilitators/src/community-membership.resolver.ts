@@ -58,7 +58,7 @@ export class CommunityMembershipResolver {
     return (await ctx.loaders.facilitator.load(membership.facilitatorId)) as Facilitator;
   }
 
-  @FieldResolver(() => CommunityRef)
+  @FieldResolver(() => CommunityRef, { nullable: true })
   community(@Root() membership: CommunityMembership): CommunityRef {
     return refTo(CommunityRef, membership.communityId);
   }

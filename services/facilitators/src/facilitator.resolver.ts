@@ -142,7 +142,7 @@ export class FacilitatorResolver {
     return new FacilitatorConnection(await paginate(qb, page, FACILITATOR_ORDER));
   }
 
-  @FieldResolver(() => OrganisationRef, { description: 'The employing organisation.' })
+  @FieldResolver(() => OrganisationRef, { nullable: true, description: 'The employing organisation.' })
   organisation(@Root() facilitator: Facilitator): OrganisationRef {
     return refTo(OrganisationRef, facilitator.organisationId);
   }

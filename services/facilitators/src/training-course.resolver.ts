@@ -80,7 +80,7 @@ export class TrainingCourseResolver {
     return ctx.dataSource.getRepository(TrainingCourse).find({ where: { programId }, order: { name: 'ASC', id: 'ASC' } });
   }
 
-  @FieldResolver(() => ProgramRef)
+  @FieldResolver(() => ProgramRef, { nullable: true })
   program(@Root() course: TrainingCourse): ProgramRef {
     return refTo(ProgramRef, course.programId);
   }

@@ -169,12 +169,12 @@ export class PollResolver {
     return poll.communityId ? refTo(CommunityRef, poll.communityId) : null;
   }
 
-  @FieldResolver(() => ProgramRef)
+  @FieldResolver(() => ProgramRef, { nullable: true })
   program(@Root() poll: Poll): ProgramRef {
     return refTo(ProgramRef, poll.programId);
   }
 
-  @FieldResolver(() => OrganisationRef, { description: 'The organisation running the poll.' })
+  @FieldResolver(() => OrganisationRef, { nullable: true, description: 'The organisation running the poll.' })
   organisation(@Root() poll: Poll): OrganisationRef {
     return refTo(OrganisationRef, poll.organisationId);
   }

@@ -127,9 +127,10 @@ export class OrganisationResolver {
       if (await m.existsBy(Organisation, { id: input.id })) {
         throw conflict('That organisation key is taken', [{ field: 'input.id', message: 'is already taken' }]);
       }
-      const org = await m.save(Organisation, m.create(Organisation, { id: input.id, name: input.name, kind: input.kind, website: input.website ?? null }));
-      await replaceRegions(m, org.id, input.regionIds);
-      return org;
+      // insert, not save: a concurrent create of the same key must fail on the primary key, not overwrite
+      await m.insert(Organisation, { id: input.id, name: input.name, kind: input.kind, website: input.website ?? null });
+      await replaceRegions(m, input.id, input.regionIds);
+      return m.findOneByOrFail(Organisation, { id: input.id });
     });
   }
 

@@ -69,7 +69,9 @@ export class RegionResolver {
         if (parent.level !== wanted) throw badField('input.parentId', `must be a ${wanted.toLowerCase()}`);
       }
       if (await m.existsBy(Region, { id: input.id })) throw conflict('That region id is taken', [{ field: 'input.id', message: 'is already taken' }]);
-      return m.save(Region, m.create(Region, { ...input, parentId: input.parentId ?? null }));
+      // insert, not save: a concurrent create of the same id must fail on the primary key, not overwrite
+      await m.insert(Region, { id: input.id, name: input.name, level: input.level, parentId: input.parentId ?? null });
+      return m.findOneByOrFail(Region, { id: input.id });
     });
   }
 }

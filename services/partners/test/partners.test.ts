@@ -89,4 +89,18 @@ describe('partners subgraph', () => {
     expect(res.data?._entities).toEqual([{ id: 'prc', name: 'Parenting Research Centre' }, { id: 'uniting', name: 'Uniting' }, null]);
     expect(subgraph.statements.count - before).toBe(1);
   });
+
+  it('lets exactly one of several simultaneous creates of the same organisation key through', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => gql(`mutation($n: String!) { createOrganisation(input: { id: "racer", name: $n }) { name } }`, { n: `Racer ${i}` })),
+    );
+    const created = attempts.filter((a) => a.data?.createOrganisation);
+    expect(created).toHaveLength(1);
+    expect(attempts.filter((a) => errorCode(a) === 'CONFLICT')).toHaveLength(7);
+    for (const a of attempts.filter((x) => errorCode(x) === 'CONFLICT')) {
+      expect(a.errors?.[0].extensions?.fields).toEqual([expect.objectContaining({ field: 'input.id' })]);
+    }
+    const stored = await gql(`{ organisation(id: "racer") { name } }`);
+    expect(stored.data?.organisation.name).toBe(created[0].data?.createOrganisation.name);
+  });
 });

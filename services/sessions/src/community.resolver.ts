@@ -169,12 +169,12 @@ export class CommunityResolver {
     return new CommunityConnection(await paginate(qb, page, COMMUNITY_ORDER));
   }
 
-  @FieldResolver(() => ProgramRef)
+  @FieldResolver(() => ProgramRef, { nullable: true })
   program(@Root() community: Community): ProgramRef {
     return refTo(ProgramRef, community.programId);
   }
 
-  @FieldResolver(() => OrganisationRef, { description: 'The owning organisation.' })
+  @FieldResolver(() => OrganisationRef, { nullable: true, description: 'The owning organisation.' })
   organisation(@Root() community: Community): OrganisationRef {
     return refTo(OrganisationRef, community.organisationId);
   }

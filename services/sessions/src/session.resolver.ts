@@ -162,17 +162,17 @@ export class SessionResolver {
     return (await ctx.loaders.community.load(session.communityId)) as Community;
   }
 
-  @FieldResolver(() => OrganisationRef, { description: 'The community\'s organisation, which owns the session.' })
+  @FieldResolver(() => OrganisationRef, { nullable: true, description: 'The community\'s organisation, which owns the session.' })
   organisation(@Root() session: Session): OrganisationRef {
     return refTo(OrganisationRef, session.organisationId);
   }
 
-  @FieldResolver(() => ProgramRef)
+  @FieldResolver(() => ProgramRef, { nullable: true })
   program(@Root() session: Session): ProgramRef {
     return refTo(ProgramRef, session.programId);
   }
 
-  @FieldResolver(() => [FacilitatorRef], { description: 'Who facilitates this session, lead first.' })
+  @FieldResolver(() => [FacilitatorRef], { nullable: 'itemsAndList', description: 'Who facilitates this session, lead first.' })
   async facilitators(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<FacilitatorRef[]> {
     const links = await ctx.loaders.facilitatorsOfSession.load(session.id);
     return links.map((l) => refTo(FacilitatorRef, l.facilitatorId));
