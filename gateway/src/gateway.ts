@@ -66,6 +66,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
     csrfPrevention: true,
+    // shutdown is ours (main.ts / npm start): services drain before their databases close
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });

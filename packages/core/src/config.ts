@@ -36,8 +36,13 @@ const envSchema = z.object({
 
 export class ConfigError extends Error {}
 
+/** An empty variable counts as unset, as shells and compose files often leave them. */
+export function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
 function parse<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmpty(env));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -64,7 +69,7 @@ export function databaseNameFor(name: SubgraphName, prefix = 'hub'): string {
  */
 export function loadSubgraphConfig(name: SubgraphName, env: Record<string, string | undefined> = process.env): SubgraphConfig {
   const base = parse(envSchema, env);
-  const own = env[`${name.toUpperCase()}_DATABASE_URL`];
+  const own = env[`${name.toUpperCase()}_DATABASE_URL`] || undefined;
   const databaseUrl = own ?? (base.DATABASE_URL ? withDatabase(base.DATABASE_URL, databaseNameFor(name)) : undefined);
   if (!databaseUrl) {
     throw new ConfigError(`Missing configuration: set ${name.toUpperCase()}_DATABASE_URL or DATABASE_URL`);

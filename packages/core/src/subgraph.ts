@@ -71,6 +71,8 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     formatError: toClientError,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // shutdown is ours (main.ts / npm start): services drain before their databases close
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });
