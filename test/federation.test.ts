@@ -1,3 +1,4 @@
+import { ownerOf } from '@hub/core';
 import { errorCode } from './support/graphql';
 import { createSmallProgram, mutate, type SmallProgram } from './support/fixtures';
 import { startTestHub, type TestHub } from './support/hub';
@@ -58,6 +59,7 @@ describe('the federated graph through the gateway', () => {
     expect(res.errors).toBeUndefined();
     const [session] = res.data?.sessions.nodes;
     expect(session.id).toMatch(/^partner-1\.ses_/);
+    expect(ownerOf(session.id)).toBe('partner-1');
     expect(session.community.name).toMatch(/^Group /);
     expect(session.facilitators).toEqual([
       { displayName: 'Fac Ilitator', organisation: { name: 'partner-1' } },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_PORTS, SUBGRAPH_NAMES, withoutEmpty, type SubgraphName } from '@hub/core';
+import { DEFAULT_PORTS, parseEnv, SUBGRAPH_NAMES, type SubgraphName } from '@hub/core';
 import { z } from 'zod';
 
 export interface GatewayConfig {
@@ -33,11 +33,7 @@ const envSchema = z.object({
 });
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const result = envSchema.safeParse(withoutEmpty(env));
-  if (!result.success) {
-    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(envSchema, env);
   const urls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [
       name,

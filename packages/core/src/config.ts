@@ -41,7 +41,8 @@ export function withoutEmpty(env: Record<string, string | undefined>): Record<st
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
 
-function parse<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+/** Reads environment variables through a schema, once, at the edge; every bad variable is named. */
+export function parseEnv<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
   const result = schema.safeParse(withoutEmpty(env));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -68,7 +69,7 @@ export function databaseNameFor(name: SubgraphName, prefix = 'hub'): string {
  * server and the subgraph uses its own database `hub_<name>` on it.
  */
 export function loadSubgraphConfig(name: SubgraphName, env: Record<string, string | undefined> = process.env): SubgraphConfig {
-  const base = parse(envSchema, env);
+  const base = parseEnv(envSchema, env);
   const own = env[`${name.toUpperCase()}_DATABASE_URL`] || undefined;
   const databaseUrl = own ?? (base.DATABASE_URL ? withDatabase(base.DATABASE_URL, databaseNameFor(name)) : undefined);
   if (!databaseUrl) {

@@ -146,3 +146,8 @@ export async function paginate<T extends ObjectLiteral>(
     totalCount: () => (total ??= counter.getCount()),
   };
 }
+
+/** An ILIKE pattern matching `text` anywhere, with the user's own % and _ taken literally. */
+export function containing(text: string): string {
+  return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+}

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, DEFAULT_PORTS, SUBGRAPH_NAMES, withoutEmpty } from '@hub/core';
+import { ConfigError, DEFAULT_PORTS, parseEnv, SUBGRAPH_NAMES } from '@hub/core';
 import { z } from 'zod';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { startHub, type Hub } from './hub';
@@ -40,9 +40,7 @@ function exampleQuery(demo: DemoSummary): string {
  * (data kept in .data/pg), so a fresh clone needs nothing installed but Node.js.
  */
 async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(withoutEmpty(process.env));
-  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  const env = parsed.data;
+  const env = parseEnv(envSchema, process.env);
   let embedded: EmbeddedDatabase | undefined;
   let serverUrl = env.DATABASE_URL;
   if (!serverUrl) {

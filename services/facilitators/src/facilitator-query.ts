@@ -1,4 +1,4 @@
-import type { KeysetOrder } from '@hub/core';
+import { containing, type KeysetOrder } from '@hub/core';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
 
@@ -17,7 +17,7 @@ export function facilitatorQuery(ds: DataSource, match: FacilitatorMatch): Selec
   if (match.status) qb.andWhere('facilitator.status = :status', { status: match.status });
   if (match.nameContains) {
     qb.andWhere(`(facilitator.givenName || ' ' || facilitator.familyName) ILIKE :name`, {
-      name: `%${match.nameContains.replace(/[%_\\]/g, '\\$&')}%`,
+      name: containing(match.nameContains),
     });
   }
   return qb;

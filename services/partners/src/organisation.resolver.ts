@@ -1,4 +1,4 @@
-import { badField, conflict, connectionOf, inTransaction, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { badField, conflict, connectionOf, containing, inTransaction, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
 import { ArrayMaxSize, IsOptional, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { In, type EntityManager } from 'typeorm';
@@ -94,7 +94,7 @@ export class OrganisationResolver {
   ): Promise<OrganisationConnection> {
     const qb = ctx.dataSource.getRepository(Organisation).createQueryBuilder('org');
     if (filter?.kind) qb.andWhere('org.kind = :kind', { kind: filter.kind });
-    if (filter?.nameContains) qb.andWhere('org.name ILIKE :name', { name: `%${filter.nameContains.replace(/[%_\\]/g, '\\$&')}%` });
+    if (filter?.nameContains) qb.andWhere('org.name ILIKE :name', { name: containing(filter.nameContains) });
     if (filter?.programId) {
       qb.andWhere(
         `(org.id IN (SELECT organisation_id FROM program_partner WHERE program_id = :programId)

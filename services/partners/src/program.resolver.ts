@@ -1,4 +1,4 @@
-import { badField, connectionOf, inTransaction, IsDay, newId, notFound, PageArgs, paginate, TIER_KEY } from '@hub/core';
+import { badField, connectionOf, containing, inTransaction, IsDay, newId, notFound, PageArgs, paginate, TIER_KEY } from '@hub/core';
 import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { PartnersContext } from './context';
@@ -144,7 +144,7 @@ export class ProgramResolver {
     @Arg('nameContains', { nullable: true }) nameContains?: string,
   ): Promise<ProgramConnection> {
     const qb = ctx.dataSource.getRepository(Program).createQueryBuilder('program');
-    if (nameContains) qb.andWhere('program.name ILIKE :name', { name: `%${nameContains.replace(/[%_\\]/g, '\\$&')}%` });
+    if (nameContains) qb.andWhere('program.name ILIKE :name', { name: containing(nameContains) });
     return new ProgramConnection(await paginate(qb, page, { columns: ['program.id'], values: (p) => [p.id] }));
   }
 
