@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { DEFAULT_PORTS, parseEnv, SUBGRAPH_NAMES, type SubgraphName } from '@hub/core';
+import { ConfigError, DEFAULT_PORTS, parseEnv, pemFromEnv, SUBGRAPH_NAMES, type SubgraphName } from '@hub/core';
+import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
 
 export interface GatewayConfig {
@@ -12,10 +13,37 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** The statically composed supergraph. Default schema/supergraph.graphql in the repository. */
   supergraphPath: string;
-  /** Introspection is on except in production. */
+  /** Introspection and field suggestions are on except in production. */
   production: boolean;
   logLevel: string;
+  /** Who may sign callers' tokens, and for whom. */
+  auth: AuthConfig;
+  /** The gateway's Ed25519 private key (PEM): it signs the scope every subgraph request carries. */
+  gatewayPrivateKey: string;
+  /** How long a caller's worked-out scope (programs, partners, sharing agreements) is reused. Default 5 s. */
+  accessScopeTtlMs: number;
+  limits: OperationLimits;
 }
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** Where the issuer publishes its keys... */
+  jwksUrl?: string;
+  /** ...or the key set itself (the embedded default). */
+  jwks?: JSONWebKeySet;
+}
+
+/** Limits on one operation; anything over them is refused with HTTP 400 naming the limit. */
+export interface OperationLimits {
+  depth: number;
+  aliases: number;
+  directives: number;
+  tokens: number;
+  cost: number;
+}
+
+export const DEFAULT_LIMITS: OperationLimits = { depth: 12, aliases: 30, directives: 20, tokens: 2000, cost: 20000 };
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -30,7 +58,28 @@ const envSchema = z.object({
   FACILITATORS_URL: z.string().url().optional(),
   SESSIONS_URL: z.string().url().optional(),
   FEEDBACK_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).default('program-hub'),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWKS: z.string().min(1).optional(),
+  HUB_GATEWAY_PRIVATE_KEY: z.string().min(1).optional(),
+  ACCESS_SCOPE_TTL_MS: z.coerce.number().int().min(0).max(600000).default(5000),
+  MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.depth),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.aliases),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.directives),
+  MAX_TOKENS: z.coerce.number().int().min(10).default(DEFAULT_LIMITS.tokens),
+  MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.cost),
 });
+
+function parseJwks(text: string): JSONWebKeySet {
+  try {
+    const jwks = JSON.parse(text) as JSONWebKeySet;
+    if (!Array.isArray(jwks.keys)) throw new Error('no keys');
+    return jwks;
+  } catch {
+    throw new ConfigError('Invalid configuration:\n  AUTH_JWKS: must be a JSON Web Key Set ({"keys": [...]})');
+  }
+}
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const e = parseEnv(envSchema, env);
@@ -40,6 +89,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       e[`${name.toUpperCase()}_URL` as 'PARTNERS_URL'] ?? `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql`,
     ]),
   ) as Record<SubgraphName, string>;
+  const missing = [
+    !e.AUTH_ISSUER && 'AUTH_ISSUER',
+    !e.AUTH_JWKS_URL && !e.AUTH_JWKS && 'AUTH_JWKS_URL or AUTH_JWKS',
+    !e.HUB_GATEWAY_PRIVATE_KEY && 'HUB_GATEWAY_PRIVATE_KEY',
+  ].filter(Boolean);
+  if (missing.length) throw new ConfigError(`Missing configuration: set ${missing.join(', ')} (\`npm run keys\` makes a development set)`);
   return {
     port: e.GATEWAY_PORT,
     host: e.HOST,
@@ -48,5 +103,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     supergraphPath: e.SUPERGRAPH_PATH,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    auth: {
+      issuer: e.AUTH_ISSUER as string,
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      jwks: e.AUTH_JWKS ? parseJwks(e.AUTH_JWKS) : undefined,
+    },
+    gatewayPrivateKey: pemFromEnv(e.HUB_GATEWAY_PRIVATE_KEY as string),
+    accessScopeTtlMs: e.ACCESS_SCOPE_TTL_MS,
+    limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, directives: e.MAX_DIRECTIVES, tokens: e.MAX_TOKENS, cost: e.MAX_COST },
   };
 }

@@ -6,14 +6,18 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createLogger, SUBGRAPH_NAMES, toClientError, type SubgraphName } from '@hub/core';
+import { createLogger, ScopeSigner, SUBGRAPH_NAMES, toClientError, type SubgraphName } from '@hub/core';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
+import { AccessScopes } from './access-scopes';
+import { CallerTokens } from './caller-tokens';
 import type { GatewayConfig } from './config';
+import type { GatewayContext } from './gateway-context';
+import { operationLimitRules } from './operation-limits';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface Gateway {
-  server: ApolloServer;
+  server: ApolloServer<GatewayContext>;
   /** Starts listening; resolves to the public GraphQL URL. */
   listen(port?: number): Promise<string>;
   url(): string;
@@ -25,12 +29,12 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/g;
 /** What the gateway lets out: known codes with their fields, no URLs, SQL or stacks. */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const safe = toClientError(formatted, error);
-  const { serviceName, code, fields } = (safe.extensions ?? {}) as Record<string, unknown>;
+  const { serviceName, code, fields, limit } = (safe.extensions ?? {}) as Record<string, unknown>;
   return {
     message: safe.message.replace(URL_PATTERN, '[internal]'),
     locations: safe.locations,
     path: safe.path,
-    extensions: { code, ...(fields ? { fields } : {}), ...(serviceName ? { serviceName } : {}) },
+    extensions: { code, ...(fields ? { fields } : {}), ...(serviceName ? { serviceName } : {}), ...(limit ? { limit } : {}) },
   };
 }
 
@@ -49,6 +53,9 @@ async function subgraphReady(url: string, timeoutMs: number): Promise<boolean> {
  */
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger('gateway', config.logLevel);
+  const signer = new ScopeSigner(config.gatewayPrivateKey);
+  const callers = new CallerTokens(config.auth);
+  const scopes = new AccessScopes(() => config.subgraphUrls.partners, signer, config.subgraphTimeoutMs, config.accessScopeTtlMs);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) => {
@@ -60,16 +67,32 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   const app = express();
   const httpServer = http.createServer(app);
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    validationRules: operationLimitRules(config.limits),
+    parseOptions: { maxTokens: config.limits.tokens },
     csrfPrevention: true,
     // shutdown is ours (main.ts / npm start): services drain before their databases close
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // a mutation may have changed a sharing agreement or a program's partners
+        async requestDidStart() {
+          return {
+            async willSendResponse({ operation }) {
+              if (operation?.operation === 'mutation') scopes.clear();
+            },
+          };
+        },
+      },
+    ],
   });
   await server.start();
 
@@ -83,7 +106,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     if (stopping || unavailable.length) res.status(503).json({ status: stopping ? 'stopping' : 'degraded', unavailable });
     else res.json({ status: 'ready' });
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const scope = await scopes.scopeOf(await callers.verify(req.headers.authorization));
+        return { scope, scopeToken: await signer.sign(scope) };
+      },
+    }),
+  );
 
   let url = '';
   return {

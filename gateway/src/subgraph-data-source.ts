@@ -1,6 +1,8 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { SCOPE_HEADER } from '@hub/core';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import type { GatewayContext } from './gateway-context';
 
 /** Fetch with a deadline: `@apollo/gateway` sets none, so a hung subgraph would hang the query. */
 export function fetcherWithTimeout(timeoutMs: number): Fetcher {
@@ -12,13 +14,18 @@ export function fetcherWithTimeout(timeoutMs: number): Fetcher {
  * A subgraph as the gateway sees it: requests carry a timeout, and any failure to get an answer
  * (refused, timed out, 5xx) becomes SUBGRAPH_UNAVAILABLE naming the subgraph, never its URL.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly serviceName: string,
     url: string,
     timeoutMs: number,
   ) {
     super({ url, fetcher: fetcherWithTimeout(timeoutMs) });
+  }
+
+  /** Every request carries the caller's scope, signed: subgraphs refuse anything else. */
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (context.scopeToken) request.http?.headers.set(SCOPE_HEADER, context.scopeToken);
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: FetcherResponse): void {

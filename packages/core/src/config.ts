@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAppRole, type AppRole } from './database';
 
 /** The four subgraphs, in the order they are started and composed. */
 export const SUBGRAPH_NAMES = ['partners', 'facilitators', 'sessions', 'feedback'] as const;
@@ -9,8 +10,14 @@ export interface SubgraphConfig {
   /** Port to listen on; 0 picks a free one (tests). */
   port: number;
   host: string;
-  /** Connection string of this subgraph's own database. */
+  /** Connection string of this subgraph's own database, as the role that owns its tables (migrations, seeds). */
   databaseUrl: string;
+  /** Where requests connect: a role that owns no table, so row-level security applies to every query. */
+  appDatabaseUrl: string;
+  /** When set, the service creates this login role if missing and grants it the tables at start. */
+  appRole: AppRole | null;
+  /** The gateway's Ed25519 public key (PEM): requests without a scope it signed are refused. */
+  gatewayPublicKey: string;
   /** Connections in this service's pool. Default 10. */
   poolSize: number;
   /** Run pending migrations at start. Default true. */
@@ -32,7 +39,20 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   MIGRATE: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  APP_DATABASE_URL: z.string().url().optional(),
+  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('hub_app'),
+  DATABASE_APP_PASSWORD: z.string().min(8).optional(),
+  HUB_GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
 });
+
+/** The request role's password when none is configured outside production (a development default). */
+export const DEV_APP_PASSWORD = 'hub-app-development';
+
+/** PEM keys often arrive through env files with their newlines written as `\n`. */
+export function pemFromEnv(value: string): string {
+  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
+}
 
 export class ConfigError extends Error {}
 
@@ -75,11 +95,23 @@ export function loadSubgraphConfig(name: SubgraphName, env: Record<string, strin
   if (!databaseUrl) {
     throw new ConfigError(`Missing configuration: set ${name.toUpperCase()}_DATABASE_URL or DATABASE_URL`);
   }
+  if (!base.HUB_GATEWAY_PUBLIC_KEY) {
+    throw new ConfigError('Missing configuration: set HUB_GATEWAY_PUBLIC_KEY (the gateway\'s Ed25519 public key, PEM; `npm run keys` makes a pair)');
+  }
+  const production = base.NODE_ENV === 'production';
+  const ownApp = env[`${name.toUpperCase()}_APP_DATABASE_URL`] || base.APP_DATABASE_URL;
+  if (!ownApp && production && !base.DATABASE_APP_PASSWORD) {
+    throw new ConfigError('Missing configuration: set DATABASE_APP_PASSWORD (or APP_DATABASE_URL) in production');
+  }
+  const appRole = ownApp ? null : { name: base.DATABASE_APP_ROLE, password: base.DATABASE_APP_PASSWORD ?? DEV_APP_PASSWORD };
   return {
     name,
     port: base.PORT ?? DEFAULT_PORTS[name],
     host: base.HOST,
     databaseUrl,
+    appDatabaseUrl: ownApp ?? withAppRole(databaseUrl, appRole as AppRole),
+    appRole,
+    gatewayPublicKey: pemFromEnv(base.HUB_GATEWAY_PUBLIC_KEY),
     poolSize: base.DB_POOL_SIZE,
     migrate: base.MIGRATE === 'true',
     logLevel: base.LOG_LEVEL,

@@ -95,3 +95,47 @@ export async function dropDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/** A login role for requests: it owns no table, so row-level security applies to it. */
+export interface AppRole {
+  name: string;
+  password: string;
+}
+
+/** `url` with the user and password of `role`: where a service's requests connect. */
+export function withAppRole(url: string, role: AppRole): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(role.name);
+  u.password = encodeURIComponent(role.password);
+  return u.toString();
+}
+
+const ALREADY_EXISTS = new Set(['42710', '23505']);
+
+/**
+ * Creates the request role when it does not exist (roles belong to the server, so every subgraph
+ * and replica shares it) and grants it the data of the database the owner connection is on: rows
+ * only, never the schema or the migrations table.
+ */
+export async function ensureAppRole(owner: DataSource, role: AppRole): Promise<void> {
+  const runner = owner.createQueryRunner();
+  try {
+    const found = (await runner.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role.name])) as unknown[];
+    const ident = `"${role.name.replace(/"/g, '""')}"`;
+    if (found.length === 0) {
+      const literal = `'${role.password.replace(/'/g, "''")}'`;
+      await runner.query(`CREATE ROLE ${ident} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD ${literal}`).catch((e: { code?: string }) => {
+        if (!ALREADY_EXISTS.has(e.code ?? '')) throw e;
+      });
+    }
+    const grant = async () => {
+      await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${ident}`);
+      await runner.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${ident}`);
+      await runner.query(`REVOKE ALL ON TABLE migrations FROM ${ident}`);
+    };
+    // replicas starting together can collide on the catalog ("tuple concurrently updated"): once more
+    await grant().catch(() => grant());
+  } finally {
+    await runner.release();
+  }
+}

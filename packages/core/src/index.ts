@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+export * from './access';
 export * from './config';
 export * from './count-by';
 export * from './count-each';
@@ -7,12 +8,15 @@ export * from './database';
 export * from './dates';
 export * from './errors';
 export * from './ids';
+export * from './internal-token';
 export * from './loaders';
 export * from './logger';
 export * from './paginate-each';
 export * from './pagination';
 export * from './ref-to';
+export * from './row-security';
 export * from './schema';
+export * from './scoped-transaction';
 export * from './subgraph';
 export * from './transaction';
 export * from './main';

@@ -7,19 +7,27 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { unauthenticated, forbidden, type AccessScope } from './access';
 import type { SubgraphConfig, SubgraphName } from './config';
-import { createDataSource, ensureDatabase, type StatementCounter } from './database';
+import { createDataSource, ensureAppRole, ensureDatabase, type StatementCounter } from './database';
 import { toClientError } from './errors';
+import { SCOPE_HEADER, ScopeVerifier } from './internal-token';
+import { openScopedTransaction, type ScopedTransaction } from './scoped-transaction';
 import { createLogger, type Logger } from './logger';
 import { buildFederatedSchema, type FederatedSchemaOptions } from './schema';
 
-/** What every resolver receives. Loaders are created anew for each request, never shared. */
+/**
+ * What every resolver receives. `db` is the request's own transaction, running under the caller's
+ * scope (row-level security); loaders are created anew for each request on it, never shared.
+ */
 export interface RequestContext<L> {
   requestId: string;
-  dataSource: DataSource;
+  scope: AccessScope;
+  db: EntityManager;
   loaders: L;
   log: Logger;
+  transaction: ScopedTransaction;
 }
 
 export interface SubgraphDefinition<L> extends FederatedSchemaOptions {
@@ -28,15 +36,18 @@ export interface SubgraphDefinition<L> extends FederatedSchemaOptions {
   entities: Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
-  createLoaders(dataSource: DataSource): L;
+  createLoaders(db: EntityManager, scope: AccessScope): L;
 }
 
 export interface Subgraph {
   name: SubgraphName;
   schema: GraphQLSchema;
   server: ApolloServer<RequestContext<unknown>>;
+  /** The table owner's connection: migrations, seeds, and tests that look at the stored rows. */
   dataSource: DataSource;
-  /** SQL statements sent so far (tests assert batching with it). */
+  /** The request role's connection (row-level security applies); use with `withScope`. */
+  requestDataSource: DataSource;
+  /** SQL statements requests have sent so far (tests assert batching with it). */
   statements: StatementCounter;
   /** Starts listening on config.port (0: any free port); resolves to the GraphQL URL. */
   listen(port?: number): Promise<string>;
@@ -53,15 +64,30 @@ export interface Subgraph {
 export async function createSubgraph<L>(definition: SubgraphDefinition<L>, config: SubgraphConfig): Promise<Subgraph> {
   const log = createLogger(definition.name, config.logLevel);
   if (config.migrate) await ensureDatabase(config.databaseUrl);
-  const { dataSource, statements } = createDataSource({
+  const { dataSource } = createDataSource({
     url: config.databaseUrl,
     entities: definition.entities,
     migrations: definition.migrations,
-    poolSize: config.poolSize,
+    poolSize: 2,
     logger: log,
   });
   await dataSource.initialize();
-  if (config.migrate) await dataSource.runMigrations({ transaction: 'each' });
+  const { dataSource: requestDataSource, statements } = createDataSource({
+    url: config.appDatabaseUrl,
+    entities: definition.entities,
+    migrations: [],
+    poolSize: config.poolSize,
+    logger: log,
+  });
+  try {
+    if (config.migrate) await dataSource.runMigrations({ transaction: 'each' });
+    if (config.appRole) await ensureAppRole(dataSource, config.appRole);
+    await requestDataSource.initialize();
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  const verifier = new ScopeVerifier(config.gatewayPublicKey);
 
   const schema = await buildFederatedSchema(definition);
   const app = express();
@@ -74,7 +100,27 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     // shutdown is ours (main.ts / npm start): services drain before their databases close
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        // the request's transaction ends before its answer leaves: a failed commit is the answer
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response }) {
+              try {
+                await contextValue.transaction.finish();
+              } catch (error) {
+                log.error({ err: error }, 'commit failed');
+                if (response.body.kind === 'single') {
+                  response.body.singleResult = { errors: [toClientError({ message: 'commit failed' }, error)] };
+                }
+              }
+            },
+          };
+        },
+      },
+    ],
   });
   await server.start();
 
@@ -83,7 +129,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
   });
   app.get('/health/ready', async (_req, res) => {
     try {
-      await dataSource.query('SELECT 1');
+      await requestDataSource.query('SELECT 1');
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'database unavailable' });
@@ -93,12 +139,21 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      context: async () => ({
-        requestId: randomUUID(),
-        dataSource,
-        loaders: definition.createLoaders(dataSource),
-        log,
-      }),
+      context: async ({ req }) => {
+        const token = req.headers[SCOPE_HEADER];
+        if (typeof token !== 'string' || !token) throw unauthenticated(`${definition.name} answers only the hub gateway`);
+        const scope = await verifier.verify(token);
+        if (!scope) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
+        const transaction = await openScopedTransaction(requestDataSource, scope);
+        return {
+          requestId: randomUUID(),
+          scope,
+          db: transaction.manager,
+          transaction,
+          loaders: definition.createLoaders(transaction.manager, scope),
+          log,
+        };
+      },
     }),
   );
 
@@ -109,6 +164,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     schema,
     server,
     dataSource,
+    requestDataSource,
     statements,
     async listen(port = config.port) {
       await new Promise<void>((resolve, reject) => {
@@ -126,6 +182,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
       stopped = true;
       await server.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await requestDataSource.destroy();
       await dataSource.destroy();
     },
   };

@@ -1,9 +1,10 @@
-import { SUBGRAPH_NAMES, withDatabase, databaseNameFor, type Subgraph, type SubgraphConfig, type SubgraphName } from '@hub/core';
+import { DEV_APP_PASSWORD, SUBGRAPH_NAMES, withAppRole, withDatabase, databaseNameFor, type AppRole, type Subgraph, type SubgraphConfig, type SubgraphName } from '@hub/core';
 import { createFacilitatorsSubgraph } from '@hub/facilitators';
 import { createFeedbackSubgraph } from '@hub/feedback';
-import { createGateway, DEFAULT_SUPERGRAPH_PATH, type Gateway } from '@hub/gateway';
+import { createGateway, DEFAULT_LIMITS, DEFAULT_SUPERGRAPH_PATH, type Gateway, type OperationLimits } from '@hub/gateway';
 import { createPartnersSubgraph } from '@hub/partners';
 import { createSessionsSubgraph } from '@hub/sessions';
+import { createHubKeys, mintToken, type HubKeys, type TokenRequest } from './hub-keys';
 
 export const SUBGRAPH_FACTORIES: Record<SubgraphName, (config: SubgraphConfig) => Promise<Subgraph>> = {
   partners: createPartnersSubgraph,
@@ -26,12 +27,21 @@ export interface HubOptions {
   poolSize?: number;
   logLevel?: string;
   production?: boolean;
+  /** Token issuer and gateway keys. Default: a fresh set, so the hub is its own issuer. */
+  keys?: HubKeys;
+  /** The role requests connect as. Default `hub_app` with the development password. */
+  appRole?: AppRole;
+  accessScopeTtlMs?: number;
+  limits?: Partial<OperationLimits>;
 }
 
 export interface Hub {
   gatewayUrl: string;
   subgraphs: Record<SubgraphName, Subgraph>;
   configs: Record<SubgraphName, SubgraphConfig>;
+  keys: HubKeys;
+  /** A caller's token from this hub's own issuer (development and tests). */
+  token(request: TokenRequest): Promise<string>;
   /** Stops one subgraph (to see how the gateway copes); `startSubgraph` brings it back on the same port. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   startSubgraph(name: SubgraphName): Promise<void>;
@@ -46,6 +56,8 @@ export interface Hub {
 export async function startHub(options: HubOptions): Promise<Hub> {
   const host = options.host ?? '127.0.0.1';
   const logLevel = options.logLevel ?? 'warn';
+  const keys = options.keys ?? (await createHubKeys());
+  const appRole = options.appRole ?? { name: 'hub_app', password: DEV_APP_PASSWORD };
   const configs = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [
       name,
@@ -54,6 +66,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         host,
         port: options.subgraphPorts?.[name] ?? 0,
         databaseUrl: withDatabase(options.serverUrl, databaseNameFor(name, options.databasePrefix)),
+        appDatabaseUrl: withAppRole(withDatabase(options.serverUrl, databaseNameFor(name, options.databasePrefix)), appRole),
+        appRole,
+        gatewayPublicKey: keys.gateway.publicKey,
         poolSize: options.poolSize ?? 10,
         migrate: true,
         logLevel,
@@ -82,6 +97,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       supergraphPath: DEFAULT_SUPERGRAPH_PATH,
       production: options.production ?? false,
       logLevel,
+      auth: { issuer: keys.issuer, audience: keys.audience, jwks: keys.jwks },
+      gatewayPrivateKey: keys.gateway.privateKey,
+      accessScopeTtlMs: options.accessScopeTtlMs ?? 5000,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
     });
     const gatewayUrl = await gateway.listen();
     const running = gateway;
@@ -89,6 +108,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       gatewayUrl,
       subgraphs,
       configs,
+      keys,
+      token: (request) => mintToken(keys, request),
       async stopSubgraph(name) {
         await subgraphs[name].stop();
       },

@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './hub';
 export * from './demo-seed';
+export * from './hub-keys';

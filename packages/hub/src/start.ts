@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { startHub, type Hub } from './hub';
 import { seedDemo, type DemoSummary } from './demo-seed';
+import { demoCallers } from './demo-tokens';
+import { loadOrCreateHubKeys } from './hub-keys';
 
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -11,6 +13,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   EMBEDDED_PG_DIR: z.string().default(path.resolve(__dirname, '../../../.data/pg')),
+  HUB_KEYS_FILE: z.string().default(path.resolve(__dirname, '../../../.data/dev-keys.json')),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.string().default('warn'),
   NODE_ENV: z.string().default('development'),
@@ -48,9 +51,11 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT || undefined });
     serverUrl = embedded.url;
   }
+  const keys = await loadOrCreateHubKeys(env.HUB_KEYS_FILE);
   let hub: Hub;
   try {
     hub = await startHub({
+      keys,
       serverUrl,
       host: env.HOST,
       gatewayPort: env.GATEWAY_PORT,
@@ -76,8 +81,18 @@ async function main(): Promise<void> {
   process.stdout.write(`\nThe hub is running.\n  Gateway:  ${hub.gatewayUrl}\n`);
   for (const name of SUBGRAPH_NAMES) process.stdout.write(`  ${name.padEnd(12)} ${hub.subgraphs[name].url()}\n`);
   if (demo) {
+    const callers = await demoCallers(hub, demo.programId);
+    process.stdout.write('\nSign in with one of these tokens (Authorization: Bearer …), valid 12 hours; `npm run token` makes more:\n');
+    const tokens: string[] = [];
+    for (const caller of callers) {
+      const token = await hub.token(caller.request);
+      tokens.push(token);
+      process.stdout.write(`\n  ${caller.label}:\n  ${token}\n`);
+    }
     const body = JSON.stringify({ query: exampleQuery(demo) });
-    process.stdout.write(`\nTry the national overview (paste into ${hub.gatewayUrl} or run):\n\ncurl -s ${hub.gatewayUrl} -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'\n\n${exampleQuery(demo)}\n`);
+    process.stdout.write(
+      `\nTry the national overview as the national manager (or paste the query into ${hub.gatewayUrl} with its token):\n\ncurl -s ${hub.gatewayUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${tokens[0]}' -d '${body.replace(/'/g, "'\\''")}'\n\n${exampleQuery(demo)}\n`,
+    );
   }
   process.stdout.write('\nStop with Ctrl-C.\n');
 }

@@ -69,7 +69,7 @@ export class CommunityMembershipResolver {
     checkRecordId(input.communityId, 'com', 'input.communityId');
     const joinedOn = input.joinedOn ?? todayUtc();
     checkNotFuture(joinedOn, 'input.joinedOn');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       // The lock serialises joins of one facilitator, so two at once cannot both pass the check below.
       const facilitator = await m.findOne(Facilitator, { where: { id: input.facilitatorId }, lock: { mode: 'pessimistic_write' } });
       if (!facilitator) throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
@@ -100,7 +100,7 @@ export class CommunityMembershipResolver {
     checkRecordId(input.membershipId, 'mem', 'input.membershipId');
     const leftOn = input.leftOn ?? todayUtc();
     checkNotFuture(leftOn, 'input.leftOn');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const membership = await m.findOne(CommunityMembership, { where: { id: input.membershipId }, lock: { mode: 'pessimistic_write' } });
       if (!membership) throw notFound('CommunityMembership', input.membershipId, 'input.membershipId');
       if (membership.leftOn !== null) {
@@ -119,7 +119,7 @@ export class CommunityMembershipResolver {
     @Ctx() ctx: FacilitatorsContext,
   ): Promise<CommunityMembership> {
     checkRecordId(id, 'mem', 'id');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const membership = await m.findOne(CommunityMembership, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!membership) throw notFound('CommunityMembership', id);
       if (input.role != null) membership.role = input.role;

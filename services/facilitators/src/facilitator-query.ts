@@ -1,5 +1,5 @@
 import { containing, type KeysetOrder } from '@hub/core';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
 
 export interface FacilitatorMatch {
@@ -10,7 +10,7 @@ export interface FacilitatorMatch {
 }
 
 /** Facilitators matching a filter, as `facilitator`; shared by the lists, their pages and their counts. */
-export function facilitatorQuery(ds: DataSource, match: FacilitatorMatch): SelectQueryBuilder<Facilitator> {
+export function facilitatorQuery(ds: EntityManager, match: FacilitatorMatch): SelectQueryBuilder<Facilitator> {
   const qb = ds.getRepository(Facilitator).createQueryBuilder('facilitator');
   if (match.organisationIds) qb.andWhere('facilitator.organisationId IN (:...organisationIds)', { organisationIds: match.organisationIds });
   if (match.regionId) qb.andWhere('facilitator.regionId = :regionId', { regionId: match.regionId });

@@ -133,7 +133,7 @@ export class FacilitatorResolver {
     @Ctx() ctx: FacilitatorsContext,
     @Arg('filter', () => FacilitatorFilter, { nullable: true }) filter?: FacilitatorFilter,
   ): Promise<FacilitatorConnection> {
-    const qb = facilitatorQuery(ctx.dataSource, {
+    const qb = facilitatorQuery(ctx.db, {
       organisationIds: filter?.organisationId ? [filter.organisationId] : undefined,
       regionId: filter?.regionId,
       status: filter?.status,
@@ -169,7 +169,7 @@ export class FacilitatorResolver {
 
   @Mutation(() => Facilitator)
   createFacilitator(@Arg('input') input: CreateFacilitatorInput, @Ctx() ctx: FacilitatorsContext): Promise<Facilitator> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       await checkEmailFree(m, input.organisationId, input.email);
       return m.save(
         Facilitator,
@@ -194,7 +194,7 @@ export class FacilitatorResolver {
     @Ctx() ctx: FacilitatorsContext,
   ): Promise<Facilitator> {
     checkRecordId(id, 'fac', 'id');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const facilitator = await m.findOne(Facilitator, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!facilitator) throw notFound('Facilitator', id);
       if (input.email != null) {

@@ -1,5 +1,5 @@
 import { countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
-import { In, type DataSource } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { CommunityMembership } from './community-membership.entity';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
 import { FACILITATOR_ORDER, facilitatorQuery } from './facilitator-query';
@@ -18,7 +18,7 @@ export interface MembersOfCommunity {
 }
 
 /** Per-request loaders of the facilitators subgraph: one query per relation, list page or count per request. */
-export function createFacilitatorsLoaders(ds: DataSource) {
+export function createFacilitatorsLoaders(ds: EntityManager) {
   const facilitatorsOfOrganisations = {
     parent: 'facilitator.organisationId',
     query: (ids: string[], filter: FacilitatorsOfOrganisation) => facilitatorQuery(ds, { organisationIds: ids, ...filter }),

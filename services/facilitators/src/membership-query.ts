@@ -1,9 +1,9 @@
 import { isDay, type KeysetOrder } from '@hub/core';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CommunityMembership } from './community-membership.entity';
 
 /** Memberships of the given communities, as `membership`; only active ones unless `includeLeft`. */
-export function membershipQuery(ds: DataSource, communityIds: readonly string[], includeLeft: boolean): SelectQueryBuilder<CommunityMembership> {
+export function membershipQuery(ds: EntityManager, communityIds: readonly string[], includeLeft: boolean): SelectQueryBuilder<CommunityMembership> {
   const qb = ds
     .getRepository(CommunityMembership)
     .createQueryBuilder('membership')

@@ -77,7 +77,7 @@ export class TrainingCourseResolver {
   @Query(() => [TrainingCourse], { description: 'A program\'s training catalogue, by name.' })
   trainingCourses(@Arg('programId', () => ID) programId: string, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse[]> {
     checkRecordId(programId, 'prg', 'programId');
-    return ctx.dataSource.getRepository(TrainingCourse).find({ where: { programId }, order: { name: 'ASC', id: 'ASC' } });
+    return ctx.db.getRepository(TrainingCourse).find({ where: { programId }, order: { name: 'ASC', id: 'ASC' } });
   }
 
   @FieldResolver(() => ProgramRef, { nullable: true })
@@ -88,7 +88,7 @@ export class TrainingCourseResolver {
   @Mutation(() => TrainingCourse)
   createTrainingCourse(@Arg('input') input: CreateTrainingCourseInput, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse> {
     checkRecordId(input.programId, 'prg', 'input.programId');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       await checkNameFree(m, input.programId, input.name.trim());
       return m.save(
         TrainingCourse,
@@ -111,7 +111,7 @@ export class TrainingCourseResolver {
     @Ctx() ctx: FacilitatorsContext,
   ): Promise<TrainingCourse> {
     checkRecordId(id, 'trc', 'id');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const course = await m.findOne(TrainingCourse, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!course) throw notFound('TrainingCourse', id);
       if (input.name != null) {

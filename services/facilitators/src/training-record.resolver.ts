@@ -79,7 +79,7 @@ export class TrainingRecordResolver {
     checkRecordId(input.facilitatorId, 'fac', 'input.facilitatorId');
     checkRecordId(input.courseId, 'trc', 'input.courseId');
     checkNotFuture(input.completedOn, 'input.completedOn');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const facilitator = await m.findOneBy(Facilitator, { id: input.facilitatorId });
       if (!facilitator) throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
       const course = await m.findOneBy(TrainingCourse, { id: input.courseId });
@@ -110,7 +110,7 @@ export class TrainingRecordResolver {
   ): Promise<TrainingRecord> {
     checkRecordId(id, 'trr', 'id');
     if (input.completedOn != null) checkNotFuture(input.completedOn, 'input.completedOn');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const record = await m.findOne(TrainingRecord, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!record) throw notFound('TrainingRecord', id);
       if (input.accreditationLevel != null) record.accreditationLevel = input.accreditationLevel;

@@ -1,5 +1,5 @@
 import { countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
-import { In, type DataSource } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { Poll, type PollKind } from './poll.entity';
 import { POLL_ORDER } from './poll-order';
 import { PollResponse } from './poll-response.entity';
@@ -22,7 +22,7 @@ export interface ResponseCountFilter {
 }
 
 /** Polls of each owner, optionally of one kind; counted and paged from the same rows. */
-function pollsBy(ds: DataSource, column: PollOwnerColumn) {
+function pollsBy(ds: EntityManager, column: PollOwnerColumn) {
   return {
     parent: `poll.${column}`,
     query: (ids: string[], filter: PollsOfOwner) => {
@@ -34,7 +34,7 @@ function pollsBy(ds: DataSource, column: PollOwnerColumn) {
 }
 
 /** Each owner's polls newest first, with their count. */
-function pollPages(ds: DataSource, column: PollOwnerColumn) {
+function pollPages(ds: EntityManager, column: PollOwnerColumn) {
   const polls = pollsBy(ds, column);
   const count = countEach(polls);
   return paginateEach<PollsOfOwner, Poll>({
@@ -45,7 +45,7 @@ function pollPages(ds: DataSource, column: PollOwnerColumn) {
 }
 
 /** Responses to each owner's polls, optionally within days and one program or organisation. */
-function responsesBy(ds: DataSource, column: PollOwnerColumn) {
+function responsesBy(ds: EntityManager, column: PollOwnerColumn) {
   return {
     parent: `p.${column}`,
     query: (ids: string[], filter: ResponseCountFilter) => {
@@ -60,7 +60,7 @@ function responsesBy(ds: DataSource, column: PollOwnerColumn) {
 }
 
 /** Per-request loaders of the feedback subgraph: one query per relation or aggregate per request. */
-export function createFeedbackLoaders(ds: DataSource) {
+export function createFeedbackLoaders(ds: EntityManager) {
   return {
     poll: loaderById((ids: readonly string[]) => ds.getRepository(Poll).findBy({ id: In([...ids]) }), (p) => p.id),
     /** Response counts per poll and answer, for results. */

@@ -141,7 +141,7 @@ export class PollResolver {
     @Arg('filter', () => PollFilter, { nullable: true }) filter?: PollFilter,
   ): Promise<PollConnection> {
     checkFilter(filter);
-    const qb = ctx.dataSource.getRepository(Poll).createQueryBuilder('poll');
+    const qb = ctx.db.getRepository(Poll).createQueryBuilder('poll');
     for (const key of ['sessionId', 'communityId', 'organisationId', 'programId', 'kind', 'status'] as const) {
       const value = filter?.[key];
       if (value) qb.andWhere(`poll.${key} = :${key}`, { [key]: value });
@@ -191,7 +191,7 @@ export class PollResolver {
     checkTarget(input);
     const options = checkedOptions(input);
     checkWindow(input);
-    return inTransaction(ctx.dataSource, (m) =>
+    return inTransaction(ctx.db, (m) =>
       m.save(
         Poll,
         m.create(Poll, {
@@ -216,7 +216,7 @@ export class PollResolver {
   @Mutation(() => Poll, { description: 'Stops taking answers. Results stay.' })
   closePoll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll> {
     if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const poll = await m.findOne(Poll, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!poll) throw notFound('Poll', id);
       if (poll.status === PollStatus.CLOSED) throw conflict('The poll is already closed', [{ field: 'id', message: 'is already closed' }]);

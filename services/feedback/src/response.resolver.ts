@@ -80,7 +80,7 @@ export class ResponseResolver {
   @Mutation(() => SubmitResponsePayload, { description: 'Answers a poll anonymously, once per participant.' })
   submitResponse(@Arg('input') input: SubmitResponseInput, @Ctx() ctx: FeedbackContext): Promise<SubmitResponsePayload> {
     if (!isRecordId(input.pollId, 'pol')) throw badField('input.pollId', 'is not a poll ID');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       // A shared lock: answers may come in together, but not while the poll is being closed.
       const poll = await m.findOne(Poll, { where: { id: input.pollId }, lock: { mode: 'pessimistic_read' } });
       if (!poll) throw notFound('Poll', input.pollId, 'input.pollId');

@@ -1,5 +1,5 @@
 import { loaderById, loaderGrouped } from '@hub/core';
-import { In, type DataSource } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { Organisation } from './organisation.entity';
 import { OrganisationRegion } from './organisation-region.entity';
 import { Program } from './program.entity';
@@ -7,7 +7,7 @@ import { ProgramPartner } from './program-partner.entity';
 import { Region } from './region.entity';
 
 /** Per-request loaders of the partners subgraph: one query per relation per request. */
-export function createPartnersLoaders(ds: DataSource) {
+export function createPartnersLoaders(ds: EntityManager) {
   return {
     region: loaderById((ids: readonly string[]) => ds.getRepository(Region).findBy({ id: In([...ids]) }), (r) => r.id),
     regionChildren: loaderGrouped(

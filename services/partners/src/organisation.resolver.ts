@@ -92,7 +92,7 @@ export class OrganisationResolver {
     @Ctx() ctx: PartnersContext,
     @Arg('filter', () => OrganisationFilter, { nullable: true }) filter?: OrganisationFilter,
   ): Promise<OrganisationConnection> {
-    const qb = ctx.dataSource.getRepository(Organisation).createQueryBuilder('org');
+    const qb = ctx.db.getRepository(Organisation).createQueryBuilder('org');
     if (filter?.kind) qb.andWhere('org.kind = :kind', { kind: filter.kind });
     if (filter?.nameContains) qb.andWhere('org.name ILIKE :name', { name: containing(filter.nameContains) });
     if (filter?.programId) {
@@ -123,7 +123,7 @@ export class OrganisationResolver {
 
   @Mutation(() => Organisation)
   createOrganisation(@Arg('input') input: CreateOrganisationInput, @Ctx() ctx: PartnersContext): Promise<Organisation> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       if (await m.existsBy(Organisation, { id: input.id })) {
         throw conflict('That organisation key is taken', [{ field: 'input.id', message: 'is already taken' }]);
       }
@@ -140,7 +140,7 @@ export class OrganisationResolver {
     @Arg('input') input: UpdateOrganisationInput,
     @Ctx() ctx: PartnersContext,
   ): Promise<Organisation> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const org = await m.findOne(Organisation, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!org) throw notFound('Organisation', id);
       if (input.name !== undefined) org.name = input.name;

@@ -143,7 +143,7 @@ export class ProgramResolver {
     @Ctx() ctx: PartnersContext,
     @Arg('nameContains', { nullable: true }) nameContains?: string,
   ): Promise<ProgramConnection> {
-    const qb = ctx.dataSource.getRepository(Program).createQueryBuilder('program');
+    const qb = ctx.db.getRepository(Program).createQueryBuilder('program');
     if (nameContains) qb.andWhere('program.name ILIKE :name', { name: containing(nameContains) });
     return new ProgramConnection(await paginate(qb, page, { columns: ['program.id'], values: (p) => [p.id] }));
   }
@@ -168,7 +168,7 @@ export class ProgramResolver {
   @Mutation(() => Program)
   createProgram(@Arg('input') input: CreateProgramInput, @Ctx() ctx: PartnersContext): Promise<Program> {
     checkTiersAndPeriods(input);
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const manager = await m.findOneBy(Organisation, { id: input.managingOrganisationId });
       if (!manager) throw notFound('Organisation', input.managingOrganisationId, 'input.managingOrganisationId');
       return m.save(
@@ -181,7 +181,7 @@ export class ProgramResolver {
   @Mutation(() => Program)
   updateProgram(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateProgramInput, @Ctx() ctx: PartnersContext): Promise<Program> {
     checkTiersAndPeriods(input);
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const program = await m.findOne(Program, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!program) throw notFound('Program', id);
       for (const key of ['name', 'description', 'minimumGroupSize', 'tiers', 'reportingPeriods'] as const) {
@@ -198,7 +198,7 @@ export class ProgramResolver {
     @Ctx() ctx: PartnersContext,
     @Arg('sharing', () => SharingAgreementInput, { nullable: true }) sharing?: SharingAgreementInput,
   ): Promise<ProgramPartner> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       if (!(await m.existsBy(Program, { id: programId }))) throw notFound('Program', programId, 'programId');
       if (!(await m.existsBy(Organisation, { id: organisationId }))) throw notFound('Organisation', organisationId, 'organisationId');
       const existing = await m.findOne(ProgramPartner, { where: { programId, organisationId }, lock: { mode: 'pessimistic_write' } });

@@ -41,7 +41,7 @@ export class RegionResolver {
     @Arg('level', () => RegionLevel, { nullable: true }) level?: RegionLevel,
     @Arg('parentId', () => ID, { nullable: true }) parentId?: string,
   ): Promise<Region[]> {
-    const qb = ctx.dataSource.getRepository(Region).createQueryBuilder('region').orderBy('region.name');
+    const qb = ctx.db.getRepository(Region).createQueryBuilder('region').orderBy('region.name');
     if (level) qb.andWhere('region.level = :level', { level });
     if (parentId) qb.andWhere('region.parentId = :parentId', { parentId });
     return qb.getMany();
@@ -59,7 +59,7 @@ export class RegionResolver {
 
   @Mutation(() => Region)
   async createRegion(@Arg('input') input: CreateRegionInput, @Ctx() ctx: PartnersContext): Promise<Region> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const wanted = PARENT_LEVEL[input.level];
       if (wanted === null && input.parentId) throw badField('input.parentId', 'a country has no parent');
       if (wanted !== null) {

@@ -2,12 +2,13 @@ import { createPartnersSubgraph } from '@hub/partners';
 import type { Subgraph } from '@hub/core';
 import { dropTestDatabases, testSubgraphConfig } from '../../../test/support/database';
 import { errorCode, postGraphQL } from '../../../test/support/graphql';
+import { scopeHeaders } from '../../../test/support/scopes';
 
 describe('partners subgraph', () => {
   const config = testSubgraphConfig('partners');
   let subgraph: Subgraph;
   let url: string;
-  const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(url, query, variables);
+  const gql = async (query: string, variables?: Record<string, unknown>) => postGraphQL(url, query, variables, await scopeHeaders());
 
   beforeAll(async () => {
     subgraph = await createPartnersSubgraph(config);

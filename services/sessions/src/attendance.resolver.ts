@@ -48,7 +48,7 @@ export class AttendanceResolver {
       if (seen.has(a.attendeeRef)) throw badField(`input.attendees.${i}.attendeeRef`, 'is listed twice');
       seen.add(a.attendeeRef);
     });
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, input.sessionId, 'input.sessionId');
       requireStatus(session, [SessionStatus.LIVE, SessionStatus.ENDED], 'have attendance recorded', 'input.sessionId');
       await m.delete(Attendance, { sessionId: session.id });

@@ -165,7 +165,7 @@ export class CommunityResolver {
     @Ctx() ctx: SessionsContext,
     @Arg('filter', () => CommunityFilter, { nullable: true }) filter?: CommunityFilter,
   ): Promise<CommunityConnection> {
-    const qb = whereCommunities(ctx.dataSource.getRepository(Community).createQueryBuilder('community'), compact({ ...filter }));
+    const qb = whereCommunities(ctx.db.getRepository(Community).createQueryBuilder('community'), compact({ ...filter }));
     return new CommunityConnection(await paginate(qb, page, COMMUNITY_ORDER));
   }
 
@@ -207,7 +207,7 @@ export class CommunityResolver {
 
   @Mutation(() => Community)
   createCommunity(@Arg('input') input: CreateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
-    return inTransaction(ctx.dataSource, (m) =>
+    return inTransaction(ctx.db, (m) =>
       m.save(
         Community,
         m.create(Community, {
@@ -224,7 +224,7 @@ export class CommunityResolver {
   @Mutation(() => Community)
   updateCommunity(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
     if (!isRecordId(id, 'com')) throw badField('id', 'is not a community ID');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const community = await m.findOne(Community, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!community) throw notFound('Community', id);
       for (const key of ['kind', 'name', 'purpose', 'termsOfReference', 'codeOfPractice', 'mode', 'maturityStage', 'formatPhases'] as const) {

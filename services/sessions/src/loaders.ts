@@ -1,5 +1,5 @@
 import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
-import { In, type DataSource } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { Attendance } from './attendance.entity';
 import { Community } from './community.entity';
 import { COMMUNITY_ORDER, whereCommunities, type CommunityCriteria } from './community-query';
@@ -12,7 +12,7 @@ import { SESSION_ORDER, whereSessions, type SessionCriteria } from './session-qu
 const ATTENDANCE_SUM = 'COALESCE(SUM(session.unidentified_attendees + (SELECT COUNT(*) FROM attendance a WHERE a.session_id = session.id)), 0)';
 
 /** Per-request loaders of the sessions subgraph: one statement per relation, list or count per request. */
-export function createSessionsLoaders(ds: DataSource) {
+export function createSessionsLoaders(ds: EntityManager) {
   const sessions = () => ds.getRepository(Session).createQueryBuilder('session');
   const facilitatedSessions = () => sessions().innerJoin(SessionFacilitator, 'sf', 'sf.session_id = session.id');
   const communities = () => ds.getRepository(Community).createQueryBuilder('community');

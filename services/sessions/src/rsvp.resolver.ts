@@ -29,7 +29,7 @@ export class RsvpResolver {
 
   @Mutation(() => Rsvp, { description: 'Gives or changes a participant\'s RSVP to a SCHEDULED or LIVE session (one per participant).' })
   setRsvp(@Arg('input') input: SetRsvpInput, @Ctx() ctx: SessionsContext): Promise<Rsvp> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, input.sessionId, 'input.sessionId');
       requireStatus(session, [SessionStatus.SCHEDULED, SessionStatus.LIVE], 'take RSVPs', 'input.sessionId');
       // An upsert, so two answers of the same participant at once leave one RSVP, the later one.

@@ -18,7 +18,7 @@ export class SetSessionPhaseInput {
 export class SessionStatusResolver {
   @Mutation(() => Session, { description: 'SCHEDULED → LIVE, in the first format phase.' })
   startSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, id, 'id');
       requireStatus(session, [SessionStatus.SCHEDULED], 'start', 'id');
       session.status = SessionStatus.LIVE;
@@ -29,7 +29,7 @@ export class SessionStatusResolver {
 
   @Mutation(() => Session, { description: 'Moves a LIVE session to another of its format phases.' })
   setSessionPhase(@Arg('input') input: SetSessionPhaseInput, @Ctx() ctx: SessionsContext): Promise<Session> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, input.sessionId, 'input.sessionId');
       requireStatus(session, [SessionStatus.LIVE], 'change phase', 'input.sessionId');
       if (!session.formatPhases.includes(input.phase)) {
@@ -42,7 +42,7 @@ export class SessionStatusResolver {
 
   @Mutation(() => Session, { description: 'LIVE → ENDED, or SCHEDULED → ENDED to record a session after it took place.' })
   endSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, id, 'id');
       requireStatus(session, [SessionStatus.LIVE, SessionStatus.SCHEDULED], 'end', 'id');
       if (session.status === SessionStatus.SCHEDULED && session.startsAt > new Date()) {
@@ -58,7 +58,7 @@ export class SessionStatusResolver {
 
   @Mutation(() => Session, { description: 'SCHEDULED → CANCELLED.' })
   cancelSession(@Arg('id', () => ID) id: string, @Ctx() ctx: SessionsContext): Promise<Session> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, id, 'id');
       requireStatus(session, [SessionStatus.SCHEDULED], 'be cancelled', 'id');
       session.status = SessionStatus.CANCELLED;

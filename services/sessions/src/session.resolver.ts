@@ -153,7 +153,7 @@ export class SessionResolver {
     @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
   ): Promise<SessionConnection> {
     checkPeriod(filter ?? {}, 'filter.');
-    const qb = whereSessions(ctx.dataSource.getRepository(Session).createQueryBuilder('session'), compact({ ...filter }));
+    const qb = whereSessions(ctx.db.getRepository(Session).createQueryBuilder('session'), compact({ ...filter }));
     return new SessionConnection(await paginate(qb, page, SESSION_ORDER));
   }
 
@@ -201,7 +201,7 @@ export class SessionResolver {
   @Mutation(() => Session)
   scheduleSession(@Arg('input') input: ScheduleSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
     if (input.endsAt <= input.startsAt) throw badField('input.endsAt', 'must be after startsAt');
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const community = await m.findOneBy(Community, { id: input.communityId });
       if (!community) throw notFound('Community', input.communityId, 'input.communityId');
       const session = await m.save(
@@ -229,7 +229,7 @@ export class SessionResolver {
 
   @Mutation(() => Session, { description: 'Changes a session. A CANCELLED session cannot change; times and phases only while SCHEDULED.' })
   updateSession(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
-    return inTransaction(ctx.dataSource, async (m) => {
+    return inTransaction(ctx.db, async (m) => {
       const session = await sessionForUpdate(m, id, 'id');
       requireStatus(session, [SessionStatus.SCHEDULED, SessionStatus.LIVE, SessionStatus.ENDED], 'be changed', 'id');
       for (const key of ['startsAt', 'endsAt', 'formatPhases'] as const) {

@@ -1,0 +1,123 @@
+import { SCOPE_HEADER, SYSTEM_SCOPE, type AccessScope, type ScopeSigner } from '@hub/core';
+import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Claims } from './caller-tokens';
+
+interface ProgramFacts {
+  id: string;
+  managingOrganisation: { id: string };
+  sharingAgreements: {
+    organisation: { id: string };
+    shareFacilitatorContacts: boolean;
+    shareSessionDetails: boolean;
+    shareEngagementPlans: boolean;
+  }[];
+}
+
+const PROGRAM_FIELDS = `id managingOrganisation { id }
+  sharingAgreements { organisation { id } shareFacilitatorContacts shareSessionDetails shareEngagementPlans }`;
+
+type View = Omit<AccessScope, 'role' | 'subject' | 'facilitator' | 'organisation'>;
+
+/**
+ * Works out what a caller may see from its claims and the program registry (the partners
+ * subgraph): its programs, the organisations whose records it may read, and what each partner's
+ * sharing agreement opens to a national manager. Answers are kept for a few seconds per
+ * organisation and programs; any mutation through this gateway forgets them all, so a changed
+ * sharing agreement applies to the next request.
+ */
+export class AccessScopes {
+  private readonly cache: LRUCache<string, Promise<View>>;
+
+  constructor(
+    private readonly partnersUrl: () => string,
+    private readonly signer: ScopeSigner,
+    private readonly timeoutMs: number,
+    ttlMs: number,
+  ) {
+    this.cache = new LRUCache({ max: 10000, ttl: Math.max(ttlMs, 1) });
+  }
+
+  async scopeOf(claims: Claims): Promise<AccessScope> {
+    const key = JSON.stringify([claims.role, claims.organisation, claims.programs]);
+    let view = this.cache.get(key);
+    if (!view) {
+      view = this.lookUp(claims);
+      this.cache.set(key, view);
+      view.catch(() => this.cache.delete(key));
+    }
+    return { role: claims.role, subject: claims.subject, organisation: claims.organisation, facilitator: claims.facilitator, ...(await view) };
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async lookUp(claims: Claims): Promise<View> {
+    const programs = new Map<string, ProgramFacts>();
+    if (claims.organisation) {
+      const data = await this.ask<{ organisation: { programs: ProgramFacts[] } | null }>(
+        `query HubAccessScope($org: ID!) { organisation(id: $org) { programs { ${PROGRAM_FIELDS} } } }`,
+        { org: claims.organisation },
+      );
+      for (const p of data.organisation?.programs ?? []) programs.set(p.id, p);
+    }
+    const missing = claims.programs.filter((id) => !programs.has(id));
+    if (missing.length) {
+      const aliases = missing.map((_, i) => `p${i}: program(id: $p${i}) { ${PROGRAM_FIELDS} }`).join('\n');
+      const vars = missing.map((_, i) => `$p${i}: ID!`).join(', ');
+      const data = await this.ask<Record<string, ProgramFacts | null>>(
+        `query HubAccessPrograms(${vars}) { ${aliases} }`,
+        Object.fromEntries(missing.map((id, i) => [`p${i}`, id])),
+      );
+      for (const p of Object.values(data)) if (p) programs.set(p.id, p);
+    }
+
+    let mine = [...programs.values()];
+    if (claims.role === 'national-manager') {
+      // a national manager sees the programs its token names and its organisation manages
+      mine = mine.filter((p) => claims.programs.includes(p.id) && p.managingOrganisation.id === claims.organisation);
+    } else if (claims.role === 'participant' && claims.programs.length) {
+      mine = mine.filter((p) => claims.programs.includes(p.id));
+    }
+    const organisations = new Set<string>(claims.organisation ? [claims.organisation] : []);
+    const shares: AccessScope['shares'] = { contacts: [], sessions: [], engagements: [] };
+    for (const p of mine) {
+      organisations.add(p.managingOrganisation.id);
+      if (claims.role !== 'national-manager') continue;
+      for (const a of p.sharingAgreements) {
+        organisations.add(a.organisation.id);
+        if (a.shareFacilitatorContacts) shares.contacts.push(a.organisation.id);
+        if (a.shareSessionDetails) shares.sessions.push(a.organisation.id);
+        if (a.shareEngagementPlans) shares.engagements.push(a.organisation.id);
+      }
+    }
+    const unique = (xs: string[]) => [...new Set(xs)].sort();
+    return {
+      programs: unique(mine.map((p) => p.id)),
+      organisations: unique([...organisations]),
+      shares: { contacts: unique(shares.contacts), sessions: unique(shares.sessions), engagements: unique(shares.engagements) },
+    };
+  }
+
+  private async ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    let body: { data?: T; errors?: { message: string }[] } | undefined;
+    try {
+      const res = await fetch(this.partnersUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SCOPE_HEADER]: await this.signer.sign(SYSTEM_SCOPE) },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      body = (await res.json()) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (!body?.data || body.errors?.length) {
+      throw new GraphQLError('Access could not be checked: the partners service is unavailable', {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'partners', http: { status: 503 } },
+      });
+    }
+    return body.data;
+  }
+}

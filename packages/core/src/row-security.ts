@@ -1,0 +1,73 @@
+/**
+ * Row-level security, the second wall behind each resolver's own checks (DESIGN.md "Access").
+ * Requests run as a role that owns no table, inside a transaction whose settings are the caller's
+ * scope (scoped-transaction.ts); these functions read them back, and the policies below use them.
+ * Every setting is transaction-local, so an unset one means "nothing": a query outside a scoped
+ * transaction sees no rows at all.
+ */
+export const ROW_SECURITY_FUNCTIONS = `
+CREATE OR REPLACE FUNCTION hub_setting_list(name text) RETURNS text[] LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(string_to_array(NULLIF(current_setting(name, true), ''), ','), '{}'::text[])
+$$;
+CREATE OR REPLACE FUNCTION hub_is_system() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(current_setting('hub.role', true), '') = 'system'
+$$;
+CREATE OR REPLACE FUNCTION hub_role() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('hub.role', true), '')
+$$;
+CREATE OR REPLACE FUNCTION hub_org() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('hub.org', true), '')
+$$;
+CREATE OR REPLACE FUNCTION hub_facilitator() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('hub.facilitator', true), '')
+$$;
+CREATE OR REPLACE FUNCTION hub_orgs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.orgs') $$;
+CREATE OR REPLACE FUNCTION hub_write_orgs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.write_orgs') $$;
+CREATE OR REPLACE FUNCTION hub_programs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.programs') $$;
+`;
+
+export const DROP_ROW_SECURITY_FUNCTIONS = `
+DROP FUNCTION IF EXISTS hub_orgs(), hub_write_orgs(), hub_programs(), hub_org(), hub_facilitator(), hub_role(), hub_is_system(), hub_setting_list(text);
+`;
+
+export interface TablePolicy {
+  table: string;
+  /** Who may read a row (SQL boolean over the row). The system scope always may. */
+  read: string;
+  /** Who may insert or update a row into this state, or delete it. Default: `read`. */
+  write?: string;
+}
+
+/** The usual tenant wall: rows of the caller's readable organisations; writes into its own. */
+export function tenantPolicy(table: string, column = 'organisation_id'): TablePolicy {
+  return { table, read: `${column} = ANY (hub_orgs())`, write: `${column} = ANY (hub_write_orgs())` };
+}
+
+/** SQL enabling and forcing row-level security on each table with its read and write policies. */
+export function rowSecuritySql(policies: TablePolicy[]): string {
+  return policies
+    .map(({ table, read, write = read }) => {
+      const r = `hub_is_system() OR (${read})`;
+      const w = `hub_is_system() OR (${write})`;
+      return `
+ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY;
+CREATE POLICY hub_read ON "${table}" FOR SELECT USING (${r});
+CREATE POLICY hub_insert ON "${table}" FOR INSERT WITH CHECK (${w});
+CREATE POLICY hub_update ON "${table}" FOR UPDATE USING (${r}) WITH CHECK (${w});
+CREATE POLICY hub_delete ON "${table}" FOR DELETE USING (${w});`;
+    })
+    .join('\n');
+}
+
+/** The reverse of `rowSecuritySql`, for a migration's `down`. */
+export function dropRowSecuritySql(tables: string[]): string {
+  return tables
+    .map(
+      (t) => `
+DROP POLICY IF EXISTS hub_read ON "${t}"; DROP POLICY IF EXISTS hub_insert ON "${t}";
+DROP POLICY IF EXISTS hub_update ON "${t}"; DROP POLICY IF EXISTS hub_delete ON "${t}";
+ALTER TABLE "${t}" NO FORCE ROW LEVEL SECURITY; ALTER TABLE "${t}" DISABLE ROW LEVEL SECURITY;`,
+    )
+    .join('\n');
+}
