@@ -33,12 +33,14 @@ describe('the demo program npm start seeds', () => {
   it('is not seeded twice', async () => {
     const again = await seedDemo(hub);
     expect(again.programId).toBe(demo.programId);
-    const res = await hub.query(`{ programs { totalCount } }`);
+    const manager = await hub.as({ role: 'national-manager', org: 'prc', programs: [demo.programId] });
+    const res = await manager.query(`{ programs { totalCount } }`);
     expect(res.data?.programs.totalCount).toBe(1);
   });
 
   it('gives the national overview the same numbers as SQL on each subgraph\'s own database', async () => {
-    const res = await hub.query(
+    const manager = await hub.as({ role: 'national-manager', org: 'prc', programs: [demo.programId] });
+    const res = await manager.query(
       `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { program(id: $p) { deliveryPartners {
         id facilitatorCount(status: ACTIVE) groups: communityCount(kind: GROUP, programId: $p)
         sessionsHeld: sessionCount(from: $from, to: $to, status: ENDED, programId: $p)

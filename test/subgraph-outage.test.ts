@@ -13,7 +13,7 @@ describe('when one subgraph is down', () => {
   afterAll(() => hub.stop());
 
   it('still answers queries that do not touch it', async () => {
-    const res = await hub.query(`query($p: ID!) { program(id: $p) { deliveryPartners { id facilitatorCount groups: communityCount(kind: GROUP) } } }`, { p: program.programId });
+    const res = await program.manager.query(`query($p: ID!) { program(id: $p) { deliveryPartners { id facilitatorCount groups: communityCount(kind: GROUP) } } }`, { p: program.programId });
     expect(res.errors).toBeUndefined();
     expect(res.data?.program.deliveryPartners).toEqual([
       { id: 'partner-0', facilitatorCount: 2, groups: 1 },
@@ -22,7 +22,7 @@ describe('when one subgraph is down', () => {
   });
 
   it('returns the other subgraphs\' data plus SUBGRAPH_UNAVAILABLE naming the service, never its URL', async () => {
-    const res = await hub.query(
+    const res = await program.manager.query(
       `query($p: ID!) { program(id: $p) { deliveryPartners { id facilitatorCount feedbackResponseCount(programId: $p) } } }`,
       { p: program.programId },
     );
@@ -46,7 +46,7 @@ describe('when one subgraph is down', () => {
 
   it('answers fully again once the subgraph is back', async () => {
     await hub.startSubgraph('feedback');
-    const res = await hub.query(`query($p: ID!) { program(id: $p) { deliveryPartners { feedbackResponseCount(programId: $p) } } }`, { p: program.programId });
+    const res = await program.manager.query(`query($p: ID!) { program(id: $p) { deliveryPartners { feedbackResponseCount(programId: $p) } } }`, { p: program.programId });
     expect(res.errors).toBeUndefined();
     expect(res.data?.program.deliveryPartners).toEqual([{ feedbackResponseCount: 2 }, { feedbackResponseCount: 2 }]);
   });
@@ -54,11 +54,29 @@ describe('when one subgraph is down', () => {
   it('keeps a session\'s own fields when the facilitators subgraph is down, with its facilitators null', async () => {
     await hub.stopSubgraph('facilitators');
     try {
-      const res = await hub.query(`{ sessions(first: 1) { nodes { topic status facilitators { displayName } } } }`);
+      const res = await program.partners[0].admin.query(`{ sessions(first: 1) { nodes { topic status facilitators { displayName } } } }`);
       expect(res.data?.sessions.nodes).toEqual([{ topic: 'Check in', status: 'ENDED', facilitators: [null, null] }]);
       expect(res.errors?.find((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')?.extensions?.serviceName).toBe('facilitators');
     } finally {
       await hub.startSubgraph('facilitators');
     }
+  });
+});
+
+describe('when the partners subgraph, which the gateway asks who may see what, is down', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ accessScopeTtlMs: 0 });
+    await hub.stopSubgraph('partners');
+  });
+  afterAll(() => hub.stop());
+
+  it('refuses with SUBGRAPH_UNAVAILABLE naming partners rather than guessing a scope', async () => {
+    const admin = await hub.as({ role: 'partner-admin', org: 'partner-0' });
+    const res = await admin.query(`{ sessions { totalCount } }`);
+    expect(res.status).toBe(503);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'partners' });
+    expect(res.data ?? null).toBeNull();
   });
 });

@@ -6,17 +6,17 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 import type { OperationLimits } from './config';
 
 /**
- * Re-reports a GraphQL Armor rejection with the limit's name in `extensions.limit` and without
- * Armor's misleading "Syntax Error:" prefix. Apollo answers validation failures with HTTP 400.
+ * How a GraphQL Armor rejection is reported: as a validation error (HTTP 400) with the limit's
+ * name in `extensions.limit`, without Armor's misleading "Syntax Error:" prefix. By default Armor
+ * throws from inside validation, which Apollo answers with a 500.
  */
-function named(limit: keyof OperationLimits, rule: (context: ValidationContext) => unknown): ValidationRule {
-  return (context) => {
-    const renamed = Object.create(context) as ValidationContext;
-    renamed.reportError = (error: GraphQLError) =>
-      context.reportError(
-        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit } }),
-      );
-    return rule(renamed) as ReturnType<ValidationRule>;
+function reportAs(limit: keyof OperationLimits) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit } })),
+    ],
   };
 }
 
@@ -27,9 +27,9 @@ function named(limit: keyof OperationLimits, rule: (context: ValidationContext) 
  */
 export function operationLimitRules(limits: OperationLimits): ValidationRule[] {
   return [
-    named('depth', maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true })),
-    named('aliases', maxAliasesRule({ n: limits.aliases })),
-    named('directives', maxDirectivesRule({ n: limits.directives })),
-    named('cost', costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true })),
-  ];
+    maxDepthRule({ n: limits.depth, ignoreIntrospection: true, flattenFragments: true, ...reportAs('depth') }),
+    maxAliasesRule({ n: limits.aliases, ...reportAs('aliases') }),
+    maxDirectivesRule({ n: limits.directives, ...reportAs('directives') }),
+    costLimitRule({ maxCost: limits.cost, ignoreIntrospection: true, ...reportAs('cost') }),
+  ] as ValidationRule[];
 }

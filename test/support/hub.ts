@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, SUBGRAPH_NAMES } from '@hub/core';
-import { startHub, type Hub } from '@hub/hub';
+import { startHub, type Hub, type HubOptions, type TokenRequest } from '@hub/hub';
 import { testServerUrl } from './database';
 import { postGraphQL } from './graphql';
 
-export interface TestHub extends Hub {
-  /** POSTs to the gateway over real HTTP. */
+/** A signed-in caller of the test hub. */
+export interface Caller {
+  token: string;
+  /** POSTs to the gateway over real HTTP with this caller's token. */
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): ReturnType<typeof postGraphQL<T>>;
 }
 
+export interface TestHub extends Hub {
+  /** POSTs to the gateway over real HTTP, with `token` when given. */
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): ReturnType<typeof postGraphQL<T>>;
+  /** A caller holding a token from this hub's own issuer. */
+  as(request: TokenRequest): Promise<Caller>;
+}
+
 /** All four subgraphs and the gateway on free ports, each subgraph on a fresh database. */
-export async function startTestHub(): Promise<TestHub> {
+export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const hub = await startHub({
     serverUrl: testServerUrl(),
     databasePrefix: `t_${randomBytes(4).toString('hex')}`,
@@ -18,10 +27,17 @@ export async function startTestHub(): Promise<TestHub> {
     subgraphTimeoutMs: 5000,
     poolSize: 4,
     logLevel: 'silent',
+    ...options,
   });
+  const query: TestHub['query'] = (q, variables, token) =>
+    postGraphQL(hub.gatewayUrl, q, variables, token ? { authorization: `Bearer ${token}` } : {});
   return {
     ...hub,
-    query: (query, variables) => postGraphQL(hub.gatewayUrl, query, variables),
+    query,
+    async as(request) {
+      const token = await hub.token(request);
+      return { token, query: (q, variables) => query(q, variables, token) };
+    },
     async stop() {
       await hub.stop();
       await Promise.all(SUBGRAPH_NAMES.map((n) => dropDatabase(hub.configs[n].databaseUrl)));

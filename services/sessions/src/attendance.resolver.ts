@@ -6,6 +6,7 @@ import type { SessionsContext } from './context';
 import { PERSON_REF, PERSON_REF_MESSAGE } from './person-ref';
 import { Session, SessionStatus } from './session.entity';
 import { requireStatus, sessionForUpdate } from './session-for-update';
+import { assertRunSession } from './wall';
 
 @InputType()
 export class AttendeeInput {
@@ -41,7 +42,7 @@ export class AttendanceResolver {
     return (await ctx.loaders.session.load(attendance.sessionId)) as Session;
   }
 
-  @Mutation(() => Session, { description: 'Records who came to a LIVE or ENDED session, replacing the previous record.' })
+  @Mutation(() => Session, { description: 'Records who came to a LIVE or ENDED session, replacing the previous record. For the owning organisation\'s administrators and the session\'s facilitators.' })
   recordAttendance(@Arg('input') input: RecordAttendanceInput, @Ctx() ctx: SessionsContext): Promise<Session> {
     const seen = new Set<string>();
     input.attendees.forEach((a, i) => {
@@ -49,7 +50,8 @@ export class AttendanceResolver {
       seen.add(a.attendeeRef);
     });
     return inTransaction(ctx.db, async (m) => {
-      const session = await sessionForUpdate(m, input.sessionId, 'input.sessionId');
+      const session = await sessionForUpdate(m, ctx.scope, input.sessionId, 'input.sessionId');
+      await assertRunSession(m, ctx.scope, session, 'input.sessionId');
       requireStatus(session, [SessionStatus.LIVE, SessionStatus.ENDED], 'have attendance recorded', 'input.sessionId');
       await m.delete(Attendance, { sessionId: session.id });
       if (input.attendees.length) {
