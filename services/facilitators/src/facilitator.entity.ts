@@ -19,24 +19,20 @@ export class Facilitator {
   @Column('text', { name: 'organisation_id' })
   organisationId: string;
 
-  @Field()
+  /** Names and contacts are resolved by FacilitatorResolver: null unless the caller may see them. */
   @Column('text', { name: 'given_name' })
   givenName: string;
 
-  @Field()
   @Column('text', { name: 'family_name' })
   familyName: string;
 
-  @Field(() => String, { description: 'Given and family name.' })
   get displayName(): string {
     return `${this.givenName} ${this.familyName}`;
   }
 
-  @Field()
   @Column('text')
   email: string;
 
-  @Field(() => String, { nullable: true })
   @Column('text', { nullable: true })
   phone: string | null;
 

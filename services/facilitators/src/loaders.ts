@@ -1,8 +1,9 @@
-import { countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
+import { countEach, loaderById, loaderGrouped, paginateEach, type AccessScope } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
+import { countableOrganisations, facilitatorOrganisations, mayReadCourse, mayReadFacilitatorsOf, nameVisibility } from './access-rules';
 import { CommunityMembership } from './community-membership.entity';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
-import { FACILITATOR_ORDER, facilitatorQuery } from './facilitator-query';
+import { facilitatorOrder, facilitatorQuery } from './facilitator-query';
 import { MEMBERSHIP_ORDER, membershipQuery } from './membership-query';
 import { TrainingCourse } from './training-course.entity';
 import { TrainingRecord } from './training-record.entity';
@@ -17,49 +18,62 @@ export interface MembersOfCommunity {
   includeLeft: boolean;
 }
 
-/** Per-request loaders of the facilitators subgraph: one query per relation, list page or count per request. */
-export function createFacilitatorsLoaders(ds: EntityManager) {
+/**
+ * Per-request loaders of the facilitators subgraph: one query per relation, list page or count per
+ * request. They run on the request's transaction (row-level security under the caller's scope) and
+ * keep, besides, only what the caller may read, so each of the two walls stands alone.
+ */
+export function createFacilitatorsLoaders(ds: EntityManager, scope: AccessScope) {
+  const names = nameVisibility(scope);
+  const readable = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => mayReadFacilitatorsOf(scope, r.organisationId));
+  /** Parents (organisations) are checked by the resolvers before they reach these loaders. */
   const facilitatorsOfOrganisations = {
     parent: 'facilitator.organisationId',
-    query: (ids: string[], filter: FacilitatorsOfOrganisation) => facilitatorQuery(ds, { organisationIds: ids, ...filter }),
+    query: (ids: string[], filter: FacilitatorsOfOrganisation) => facilitatorQuery(ds, { organisationIds: ids, ...filter }, names),
   };
+  /** A community's members come from many organisations: only those within the wall are listed. */
   const membersOfCommunities = {
     parent: 'membership.communityId',
-    query: (ids: string[], filter: MembersOfCommunity) => membershipQuery(ds, ids, filter.includeLeft),
+    query: (ids: string[], filter: MembersOfCommunity) => membershipQuery(ds, ids, filter.includeLeft, facilitatorOrganisations(scope)),
   };
   const facilitatorCount = countEach(facilitatorsOfOrganisations);
-  const memberCount = countEach(membersOfCommunities);
+  /** Counts are aggregates, given within the wall (participants included). */
+  const memberCount = countEach({
+    parent: 'membership.communityId',
+    query: (ids: string[], filter: MembersOfCommunity) => membershipQuery(ds, ids, filter.includeLeft, countableOrganisations(scope)),
+  });
+  const listedMemberCount = scope.role === 'participant' ? countEach(membersOfCommunities) : memberCount;
 
   return {
     facilitator: loaderById(
-      (ids: readonly string[]) => ds.getRepository(Facilitator).findBy({ id: In([...ids]) }),
+      async (ids: readonly string[]) => readable(await ds.getRepository(Facilitator).findBy({ id: In([...ids]) })),
       (f) => f.id,
     ),
     course: loaderById(
-      (ids: readonly string[]) => ds.getRepository(TrainingCourse).findBy({ id: In([...ids]) }),
+      async (ids: readonly string[]) => (await ds.getRepository(TrainingCourse).findBy({ id: In([...ids]) })).filter((c) => mayReadCourse(scope, c)),
       (c) => c.id,
     ),
     trainingRecordsOfFacilitator: loaderGrouped(
-      (ids: readonly string[]) =>
-        ds.getRepository(TrainingRecord).find({ where: { facilitatorId: In([...ids]) }, order: { completedOn: 'DESC', id: 'ASC' } }),
+      async (ids: readonly string[]) =>
+        readable(await ds.getRepository(TrainingRecord).find({ where: { facilitatorId: In([...ids]) }, order: { completedOn: 'DESC', id: 'ASC' } })),
       (r) => r.facilitatorId,
     ),
     membershipsOfFacilitator: loaderGrouped(
-      (ids: readonly string[]) =>
-        ds.getRepository(CommunityMembership).find({ where: { facilitatorId: In([...ids]) }, order: { joinedOn: 'ASC', id: 'ASC' } }),
+      async (ids: readonly string[]) =>
+        readable(await ds.getRepository(CommunityMembership).find({ where: { facilitatorId: In([...ids]) }, order: { joinedOn: 'ASC', id: 'ASC' } })),
       (m) => m.facilitatorId,
     ),
     facilitatorCount,
     facilitatorPage: paginateEach<FacilitatorsOfOrganisation, Facilitator>({
       ...facilitatorsOfOrganisations,
-      order: FACILITATOR_ORDER,
+      order: facilitatorOrder(names),
       count: (id, filter) => facilitatorCount.load({ id, filter }),
     }),
     memberCount,
     memberPage: paginateEach<MembersOfCommunity, CommunityMembership>({
       ...membersOfCommunities,
       order: MEMBERSHIP_ORDER,
-      count: (id, filter) => memberCount.load({ id, filter }),
+      count: (id, filter) => listedMemberCount.load({ id, filter }),
     }),
   };
 }

@@ -1,13 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One anonymous answer. It deliberately holds no identity, no link to a participation and no
  * timestamp: only the poll, the answer and the day (a time of day could be matched against
- * whoever was seen answering). The id is a random UUID, not a time-ordered one, for the same reason.
+ * whoever was seen answering). Its ID is `<org>.rsp_<random>` (random-id.ts): unlike other record
+ * IDs it carries no time and does not sort by creation, for the same reason.
  */
 @Entity('response')
 export class PollResponse {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryColumn('text')
   id: string;
 
   @Column('text', { name: 'poll_id' })

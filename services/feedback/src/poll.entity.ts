@@ -1,4 +1,4 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export enum PollKind {
@@ -63,9 +63,11 @@ export class Poll {
   @Column('text', { array: true, nullable: true })
   options: string[] | null;
 
-  @Field(() => Int, { description: 'Results from fewer respondents than this are never shown. Copied from the program when the poll is made; never below 3.' })
-  @Column('integer', { name: 'minimum_group_size' })
-  minimumGroupSize: number;
+  /**
+   * Not a column: the program's minimum group size, when the gateway handed it over in this poll's
+   * representation (`@requires`, see references.ts). The program owns it; polls never store a copy.
+   */
+  requiredProgram?: { minimumGroupSize?: number | null } | null;
 
   @Field(() => PollStatus)
   @Column('text')

@@ -1,4 +1,4 @@
-import { badField, conflict, connectionOf, containing, inTransaction, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
+import { assertManage, assertRole, badField, conflict, connectionOf, containing, inTransaction, notFound, ORGANISATION_KEY, PageArgs, paginate } from '@hub/core';
 import { ArrayMaxSize, IsOptional, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { In, type EntityManager } from 'typeorm';
@@ -121,8 +121,9 @@ export class OrganisationResolver {
     return programs.filter((p): p is Program => p instanceof Program);
   }
 
-  @Mutation(() => Organisation)
+  @Mutation(() => Organisation, { description: 'A national manager registers an organisation.' })
   createOrganisation(@Arg('input') input: CreateOrganisationInput, @Ctx() ctx: PartnersContext): Promise<Organisation> {
+    assertRole(ctx.scope, ['national-manager'], 'register organisations');
     return inTransaction(ctx.db, async (m) => {
       if (await m.existsBy(Organisation, { id: input.id })) {
         throw conflict('That organisation key is taken', [{ field: 'input.id', message: 'is already taken' }]);
@@ -134,13 +135,16 @@ export class OrganisationResolver {
     });
   }
 
-  @Mutation(() => Organisation)
+  @Mutation(() => Organisation, { description: 'The organisation\'s own administrators only.' })
   updateOrganisation(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateOrganisationInput,
     @Ctx() ctx: PartnersContext,
   ): Promise<Organisation> {
     return inTransaction(ctx.db, async (m) => {
+      // the directory is open to all, so an unknown ID is NOT_FOUND whoever asks
+      if (!(await m.existsBy(Organisation, { id }))) throw notFound('Organisation', id);
+      assertManage(ctx.scope, id, 'id');
       const org = await m.findOne(Organisation, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!org) throw notFound('Organisation', id);
       if (input.name !== undefined) org.name = input.name;

@@ -1,6 +1,7 @@
 import { createSubgraph, type Subgraph, type SubgraphConfig, type SubgraphDefinition } from '@hub/core';
 import { createPartnersLoaders, type PartnersLoaders } from './loaders';
 import { PartnersInitial1763800000000 } from './migrations/1763800000000-partners-initial';
+import { PartnersRowSecurity1763900000000 } from './migrations/1763900000000-partners-row-security';
 import { Organisation } from './organisation.entity';
 import { OrganisationRegion } from './organisation-region.entity';
 import { OrganisationResolver } from './organisation.resolver';
@@ -17,7 +18,7 @@ export const partnersDefinition: SubgraphDefinition<PartnersLoaders> = {
   resolvers: [ProgramResolver, SharingAgreementResolver, OrganisationResolver, RegionResolver],
   referenceResolvers: partnersReferences,
   entities: [Region, Organisation, OrganisationRegion, Program, ProgramPartner],
-  migrations: [PartnersInitial1763800000000],
+  migrations: [PartnersInitial1763800000000, PartnersRowSecurity1763900000000],
   createLoaders: createPartnersLoaders,
 };
 

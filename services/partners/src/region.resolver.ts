@@ -1,4 +1,4 @@
-import { badField, conflict, inTransaction, notFound, REGION_ID } from '@hub/core';
+import { assertRole, badField, conflict, inTransaction, notFound, REGION_ID } from '@hub/core';
 import { Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { PartnersContext } from './context';
@@ -57,8 +57,9 @@ export class RegionResolver {
     return ctx.loaders.regionChildren.load(region.id);
   }
 
-  @Mutation(() => Region)
+  @Mutation(() => Region, { description: 'A national manager only.' })
   async createRegion(@Arg('input') input: CreateRegionInput, @Ctx() ctx: PartnersContext): Promise<Region> {
+    assertRole(ctx.scope, ['national-manager'], 'create regions');
     return inTransaction(ctx.db, async (m) => {
       const wanted = PARENT_LEVEL[input.level];
       if (wanted === null && input.parentId) throw badField('input.parentId', 'a country has no parent');

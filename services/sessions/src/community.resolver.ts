@@ -1,4 +1,4 @@
-import { badField, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY } from '@hub/core';
+import { assertManage, badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, MeetingMode } from './community.entity';
@@ -11,6 +11,7 @@ import { RegionRef } from './region-ref';
 import { SessionStatus } from './session.entity';
 import { SessionConnection, SessionPeriodFilter } from './session.resolver';
 import { checkPeriod } from './session-query';
+import { readable, withinWall } from './wall';
 
 @ObjectType()
 export class CommunityConnection extends connectionOf(Community, 'Community') {}
@@ -166,6 +167,7 @@ export class CommunityResolver {
     @Arg('filter', () => CommunityFilter, { nullable: true }) filter?: CommunityFilter,
   ): Promise<CommunityConnection> {
     const qb = whereCommunities(ctx.db.getRepository(Community).createQueryBuilder('community'), compact({ ...filter }));
+    withinWall(qb, ctx.scope, 'community.organisation_id');
     return new CommunityConnection(await paginate(qb, page, COMMUNITY_ORDER));
   }
 
@@ -205,8 +207,13 @@ export class CommunityResolver {
     return ctx.loaders.sessionCountOfCommunity.load({ id: community.id, filter: compact({ status }) });
   }
 
-  @Mutation(() => Community)
+  @Mutation(() => Community, { description: 'For the owning organisation\'s administrators, in a program the organisation takes part in.' })
   createCommunity(@Arg('input') input: CreateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
+    const { scope } = ctx;
+    assertManage(scope, input.organisationId, 'input.organisationId');
+    if (scope.role !== 'system' && !scope.programs.includes(input.programId)) {
+      throw forbidden(`${input.organisationId} does not take part in program ${input.programId}`, 'input.programId');
+    }
     return inTransaction(ctx.db, (m) =>
       m.save(
         Community,
@@ -221,12 +228,13 @@ export class CommunityResolver {
     );
   }
 
-  @Mutation(() => Community)
+  @Mutation(() => Community, { description: 'For the owning organisation\'s administrators.' })
   updateCommunity(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateCommunityInput, @Ctx() ctx: SessionsContext): Promise<Community> {
     if (!isRecordId(id, 'com')) throw badField('id', 'is not a community ID');
     return inTransaction(ctx.db, async (m) => {
-      const community = await m.findOne(Community, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const community = readable(ctx.scope, await m.findOne(Community, { where: { id }, lock: { mode: 'pessimistic_write' } }));
       if (!community) throw notFound('Community', id);
+      assertManage(ctx.scope, community.organisationId, 'id');
       for (const key of ['kind', 'name', 'purpose', 'termsOfReference', 'codeOfPractice', 'mode', 'maturityStage', 'formatPhases'] as const) {
         if (input[key] !== undefined && input[key] !== null) Object.assign(community, { [key]: input[key] });
       }

@@ -1,4 +1,4 @@
-import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
+import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach, type AccessScope } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
 import { Attendance } from './attendance.entity';
 import { Community } from './community.entity';
@@ -7,18 +7,27 @@ import { Rsvp, RsvpCounts, RsvpResponse } from './rsvp.entity';
 import { Session } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
 import { SESSION_ORDER, whereSessions, type SessionCriteria } from './session-query';
+import { readable, withinWall } from './wall';
 
 /** Identified attendance plus the unidentified count of every session. */
 const ATTENDANCE_SUM = 'COALESCE(SUM(session.unidentified_attendees + (SELECT COUNT(*) FROM attendance a WHERE a.session_id = session.id)), 0)';
 
-/** Per-request loaders of the sessions subgraph: one statement per relation, list or count per request. */
-export function createSessionsLoaders(ds: EntityManager) {
-  const sessions = () => ds.getRepository(Session).createQueryBuilder('session');
+/**
+ * Per-request loaders of the sessions subgraph: one statement per relation, list or count per request.
+ * Every query keeps to the organisations the caller may read (row-level security does too): records
+ * outside its wall are absent from lists and counts, and null by ID.
+ */
+export function createSessionsLoaders(ds: EntityManager, scope: AccessScope) {
+  const sessions = () => withinWall(ds.getRepository(Session).createQueryBuilder('session'), scope, 'session.organisation_id');
   const facilitatedSessions = () => sessions().innerJoin(SessionFacilitator, 'sf', 'sf.session_id = session.id');
-  const communities = () => ds.getRepository(Community).createQueryBuilder('community');
+  const communities = () => withinWall(ds.getRepository(Community).createQueryBuilder('community'), scope, 'community.organisation_id');
+  const readableOnly = <T extends { organisationId: string }>(rows: T[]) => rows.filter((r) => readable(scope, r));
 
-  const community = loaderById((ids: readonly string[]) => ds.getRepository(Community).findBy({ id: In([...ids]) }), (c) => c.id);
-  const session = loaderById((ids: readonly string[]) => ds.getRepository(Session).findBy({ id: In([...ids]) }), (s) => s.id);
+  const community = loaderById(
+    async (ids: readonly string[]) => readableOnly(await ds.getRepository(Community).findBy({ id: In([...ids]) })),
+    (c) => c.id,
+  );
+  const session = loaderById(async (ids: readonly string[]) => readableOnly(await ds.getRepository(Session).findBy({ id: In([...ids]) })), (s) => s.id);
 
   // A parent's count and its pages are taken from the same rows, so the two always agree.
   const sessionsBy = (parent: string, from = sessions) => ({
@@ -44,11 +53,13 @@ export function createSessionsLoaders(ds: EntityManager) {
       (f) => f.sessionId,
     ),
     rsvpsOfSession: loaderGrouped(
-      (ids: readonly string[]) => ds.getRepository(Rsvp).find({ where: { sessionId: In([...ids]) }, order: { updatedAt: 'ASC', id: 'ASC' } }),
+      async (ids: readonly string[]) =>
+        readableOnly(await ds.getRepository(Rsvp).find({ where: { sessionId: In([...ids]) }, order: { updatedAt: 'ASC', id: 'ASC' } })),
       (r) => r.sessionId,
     ),
     attendanceOfSession: loaderGrouped(
-      (ids: readonly string[]) => ds.getRepository(Attendance).find({ where: { sessionId: In([...ids]) }, order: { attendeeRef: 'ASC' } }),
+      async (ids: readonly string[]) =>
+        readableOnly(await ds.getRepository(Attendance).find({ where: { sessionId: In([...ids]) }, order: { attendeeRef: 'ASC' } })),
       (a) => a.sessionId,
     ),
     rsvpCounts: aggregateLoader(async (ids: string[]) => {
@@ -59,6 +70,7 @@ export function createSessionsLoaders(ds: EntityManager) {
         .addSelect('rsvp.response', 'response')
         .addSelect('COUNT(*)', 'n')
         .where('rsvp.session_id IN (:...ids)', { ids })
+        .andWhere(scope.role === 'system' ? 'TRUE' : 'rsvp.organisation_id = ANY (:wallOrganisations)', { wallOrganisations: scope.organisations })
         .groupBy('rsvp.session_id')
         .addGroupBy('rsvp.response')
         .getRawMany();
@@ -74,7 +86,10 @@ export function createSessionsLoaders(ds: EntityManager) {
     }, Object.assign(new RsvpCounts(), { going: 0, maybe: 0, notGoing: 0 })),
     identifiedAttendance: aggregateLoader(
       (ids: string[]) =>
-        countBy(ds.getRepository(Attendance).createQueryBuilder('attendance').where('attendance.session_id IN (:...ids)', { ids }), 'attendance.session_id'),
+        countBy(
+          withinWall(ds.getRepository(Attendance).createQueryBuilder('attendance').where('attendance.session_id IN (:...ids)', { ids }), scope, 'attendance.organisation_id'),
+          'attendance.session_id',
+        ),
       0,
     ),
     sessionCountOfCommunity,

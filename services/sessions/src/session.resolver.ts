@@ -1,4 +1,4 @@
-import { badField, connectionOf, inTransaction, newId, notFound, PageArgs, paginate, recordIdPattern, refTo } from '@hub/core';
+import { assertManage, badField, connectionOf, forbidden, inTransaction, newId, notFound, PageArgs, paginate, recordIdPattern, refTo, seesDetail } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -14,6 +14,7 @@ import { Session, SessionStatus } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 import { checkPeriod, SESSION_ORDER, whereSessions } from './session-query';
+import { isRostered, readable, withinWall } from './wall';
 
 @ObjectType()
 export class SessionConnection extends connectionOf(Session, 'Session') {}
@@ -139,6 +140,20 @@ async function replaceFacilitators(m: EntityManager, sessionId: string, facilita
   }
 }
 
+/**
+ * Who answered and who came are identifying: the organisation's administrators, the session's own
+ * facilitators and a national manager whose partner shares session details see them; FORBIDDEN otherwise.
+ */
+async function assertSeesWhoCame(session: Session, ctx: SessionsContext): Promise<void> {
+  const { scope } = ctx;
+  if (seesDetail(scope, session.organisationId, 'sessions')) return;
+  if (scope.role === 'facilitator' && scope.facilitator) {
+    const links = await ctx.loaders.facilitatorsOfSession.load(session.id);
+    if (isRostered(scope, links.map((l) => l.facilitatorId))) return;
+  }
+  throw forbidden(`Who answered or came to ${session.organisationId}'s sessions is only for its administrators and the session's facilitators`);
+}
+
 @Resolver(() => Session)
 export class SessionResolver {
   @Query(() => Session, { nullable: true })
@@ -154,6 +169,7 @@ export class SessionResolver {
   ): Promise<SessionConnection> {
     checkPeriod(filter ?? {}, 'filter.');
     const qb = whereSessions(ctx.db.getRepository(Session).createQueryBuilder('session'), compact({ ...filter }));
+    withinWall(qb, ctx.scope, 'session.organisation_id');
     return new SessionConnection(await paginate(qb, page, SESSION_ORDER));
   }
 
@@ -178,8 +194,12 @@ export class SessionResolver {
     return links.map((l) => refTo(FacilitatorRef, l.facilitatorId));
   }
 
-  @FieldResolver(() => [Rsvp])
-  rsvps(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Rsvp[]> {
+  @FieldResolver(() => [Rsvp], {
+    nullable: true,
+    description: 'Who answered how: for the organisation\'s administrators, the session\'s facilitators and a national manager the organisation shares session details with; otherwise null (FORBIDDEN). rsvpCounts is for everyone.',
+  })
+  async rsvps(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Rsvp[]> {
+    await assertSeesWhoCame(session, ctx);
     return ctx.loaders.rsvpsOfSession.load(session.id);
   }
 
@@ -188,8 +208,12 @@ export class SessionResolver {
     return ctx.loaders.rsvpCounts.load({ id: session.id, filter: null });
   }
 
-  @FieldResolver(() => [Attendance], { description: 'Identified attendees.' })
-  attendance(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Attendance[]> {
+  @FieldResolver(() => [Attendance], {
+    nullable: true,
+    description: 'Identified attendees: for the organisation\'s administrators, the session\'s facilitators and a national manager the organisation shares session details with; otherwise null (FORBIDDEN). attendanceCount is for everyone.',
+  })
+  async attendance(@Root() session: Session, @Ctx() ctx: SessionsContext): Promise<Attendance[]> {
+    await assertSeesWhoCame(session, ctx);
     return ctx.loaders.attendanceOfSession.load(session.id);
   }
 
@@ -198,12 +222,13 @@ export class SessionResolver {
     return (await ctx.loaders.identifiedAttendance.load({ id: session.id, filter: null })) + session.unidentifiedAttendees;
   }
 
-  @Mutation(() => Session)
+  @Mutation(() => Session, { description: 'For the administrators of the community\'s organisation.' })
   scheduleSession(@Arg('input') input: ScheduleSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
     if (input.endsAt <= input.startsAt) throw badField('input.endsAt', 'must be after startsAt');
     return inTransaction(ctx.db, async (m) => {
-      const community = await m.findOneBy(Community, { id: input.communityId });
+      const community = readable(ctx.scope, await m.findOneBy(Community, { id: input.communityId }));
       if (!community) throw notFound('Community', input.communityId, 'input.communityId');
+      assertManage(ctx.scope, community.organisationId, 'input.communityId');
       const session = await m.save(
         Session,
         m.create(Session, {
@@ -227,10 +252,11 @@ export class SessionResolver {
     });
   }
 
-  @Mutation(() => Session, { description: 'Changes a session. A CANCELLED session cannot change; times and phases only while SCHEDULED.' })
+  @Mutation(() => Session, { description: 'Changes a session (its organisation\'s administrators). A CANCELLED session cannot change; times and phases only while SCHEDULED.' })
   updateSession(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateSessionInput, @Ctx() ctx: SessionsContext): Promise<Session> {
     return inTransaction(ctx.db, async (m) => {
-      const session = await sessionForUpdate(m, id, 'id');
+      const session = await sessionForUpdate(m, ctx.scope, id, 'id');
+      assertManage(ctx.scope, session.organisationId, 'id');
       requireStatus(session, [SessionStatus.SCHEDULED, SessionStatus.LIVE, SessionStatus.ENDED], 'be changed', 'id');
       for (const key of ['startsAt', 'endsAt', 'formatPhases'] as const) {
         if (input[key] !== undefined && input[key] !== null) requireStatus(session, [SessionStatus.SCHEDULED], 'have its times or phases changed', `input.${key}`);

@@ -1,4 +1,4 @@
-import { DROP_ROW_SECURITY_FUNCTIONS, dropRowSecuritySql, ROW_SECURITY_FUNCTIONS, rowSecuritySql } from '@hub/core';
+import { DROP_ROW_SECURITY_FUNCTIONS, dropRowSecuritySql, ROW_SECURITY_FUNCTIONS, rowSecuritySql, type TablePolicy } from '@hub/core';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Anyone signed in: a connection outside a scoped transaction has no role and sees nothing. */
@@ -9,18 +9,37 @@ const NATIONAL_MANAGER = `hub_role() = 'national-manager'`;
 /** The national manager of the program in `column` (its token's programs that its organisation manages). */
 const managerOfProgram = (column: string) => `(${column} = ANY (hub_programs()) AND ${NATIONAL_MANAGER})`;
 
-const TABLES = ['region', 'organisation', 'organisation_region', 'program', 'program_partner'];
+/**
+ * Every table of this service but `migrations`. `write` is the insert, update and delete rule;
+ * `update` where updating differs (inserts that differ are replaced in `up`).
+ */
+const POLICIES: (TablePolicy & { write: string; update?: string })[] = [
+  { table: 'region', read: SIGNED_IN, write: NATIONAL_MANAGER },
+  { table: 'organisation', read: SIGNED_IN, write: adminsOf('id') },
+  { table: 'organisation_region', read: SIGNED_IN, write: adminsOf('organisation_id') },
+  { table: 'program', read: SIGNED_IN, write: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER} AND id = ANY (hub_programs())` },
+  {
+    table: 'program_partner',
+    read: `organisation_id = ANY (hub_orgs()) OR ${managerOfProgram('program_id')}`,
+    // the program's national manager adds (and removes) partners; only the partner's admins change what it shares
+    write: managerOfProgram('program_id'),
+    update: adminsOf('organisation_id'),
+  },
+];
+
+const system = (rule: string) => `hub_is_system() OR (${rule})`;
+
+/** `rowSecuritySql` gives one write rule for insert, update and delete; this replaces a table's insert policy. */
+const insertPolicy = (table: string, rule: string) =>
+  `DROP POLICY hub_insert ON "${table}"; CREATE POLICY hub_insert ON "${table}" FOR INSERT WITH CHECK (${system(rule)});`;
 
 /**
- * A policy whose insert differs from its update and delete: `rowSecuritySql` gives one write rule
- * for all three, so the insert (or update) policy is replaced under the same name, which
- * `dropRowSecuritySql` removes again.
+ * `rowSecuritySql` lets an update reach every readable row; this one reaches only rows the caller
+ * may write, so nobody can move another organisation's row into its own (same policy name, so
+ * `dropRowSecuritySql` removes it).
  */
-function replacePolicy(table: string, policy: 'hub_insert' | 'hub_update', sql: string): string {
-  const system = (rule: string) => `hub_is_system() OR (${rule})`;
-  const body = policy === 'hub_insert' ? `FOR INSERT WITH CHECK (${system(sql)})` : `FOR UPDATE USING (${system(SIGNED_IN)}) WITH CHECK (${system(sql)})`;
-  return `DROP POLICY ${policy} ON "${table}"; CREATE POLICY ${policy} ON "${table}" ${body};`;
-}
+const updatePolicy = (table: string, rule: string) =>
+  `DROP POLICY hub_update ON "${table}"; CREATE POLICY hub_update ON "${table}" FOR UPDATE USING (${system(rule)}) WITH CHECK (${system(rule)});`;
 
 /**
  * Row-level security for the program registry (docs/access.md). Regions, organisations and programs
@@ -34,37 +53,20 @@ export class PartnersRowSecurity1763900000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(ROW_SECURITY_FUNCTIONS);
-    await q.query(
-      rowSecuritySql([
-        { table: 'region', read: SIGNED_IN, write: NATIONAL_MANAGER },
-        { table: 'organisation', read: SIGNED_IN, write: adminsOf('id') },
-        { table: 'organisation_region', read: SIGNED_IN, write: adminsOf('organisation_id') },
-        {
-          table: 'program',
-          read: SIGNED_IN,
-          write: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER} AND id = ANY (hub_programs())`,
-        },
-        {
-          table: 'program_partner',
-          read: `organisation_id = ANY (hub_orgs()) OR ${managerOfProgram('program_id')}`,
-          write: managerOfProgram('program_id'),
-        },
-      ]),
-    );
+    await q.query(rowSecuritySql(POLICIES));
+    for (const { table, write, update } of POLICIES) await q.query(updatePolicy(table, update ?? write));
     // a national manager registers organisations (and the regions they serve); their admins change them
-    await q.query(replacePolicy('organisation', 'hub_insert', `${NATIONAL_MANAGER} OR ${adminsOf('id')}`));
-    await q.query(replacePolicy('organisation_region', 'hub_insert', `${NATIONAL_MANAGER} OR ${adminsOf('organisation_id')}`));
+    await q.query(insertPolicy('organisation', `${NATIONAL_MANAGER} OR ${adminsOf('id')}`));
+    await q.query(insertPolicy('organisation_region', `${NATIONAL_MANAGER} OR ${adminsOf('organisation_id')}`));
     // a national manager creates programs for its own organisation (not yet among its token's programs)
-    await q.query(replacePolicy('program', 'hub_insert', `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER}`));
-    // the program's national manager adds (and removes) partners; only the partner's admins change what it shares
-    await q.query(replacePolicy('program_partner', 'hub_update', adminsOf('organisation_id')));
+    await q.query(insertPolicy('program', `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER}`));
     // new agreements open nothing until the partner does
     await q.query(`ALTER TABLE program_partner ALTER COLUMN share_session_details SET DEFAULT false`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE program_partner ALTER COLUMN share_session_details SET DEFAULT true`);
-    await q.query(dropRowSecuritySql(TABLES));
+    await q.query(dropRowSecuritySql(POLICIES.map((p) => p.table)));
     await q.query(DROP_ROW_SECURITY_FUNCTIONS);
   }
 }
