@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { seedDemo, type DemoSummary } from '@hub/hub';
+import { ownerOf } from '@hub/core';
+import { demoCallers, seedDemo, type DemoSummary } from '@hub/hub';
 import { startTestHub, type TestHub } from './support/hub';
 
 /** Runs SQL directly on one subgraph's own database: the ground truth the gateway must match. */
@@ -76,5 +77,28 @@ describe('the demo program npm start seeds', () => {
     }));
     expect(res.data?.program.deliveryPartners).toEqual(expected);
     expect(expected.every((p) => p.facilitatorCount > 0 && p.groups > 0 && p.sessionsHeld > 0 && p.feedbackResponseCount > 0)).toBe(true);
+  });
+
+  it('has a working sign-in for each role, as npm start prints them', async () => {
+    const callers = await demoCallers(hub, demo.programId);
+    expect(callers.map((c) => c.request.role)).toEqual(['national-manager', 'partner-admin', 'facilitator', 'participant']);
+    const sessions = `{ sessions(first: 50) { totalCount nodes { id } } }`;
+    const [manager, admin, facilitator, participant] = await Promise.all(callers.map(async (c) => hub.as(c.request)));
+
+    const all = await manager.query(sessions);
+    const own = await admin.query(sessions);
+    expect(all.errors).toBeUndefined();
+    expect(own.errors).toBeUndefined();
+    expect(own.data?.sessions.totalCount).toBeGreaterThan(0);
+    expect(all.data?.sessions.totalCount).toBeGreaterThan(own.data?.sessions.totalCount);
+    const partner = callers[1].request.org;
+    // its own groups, plus the national CoPs it takes part in (owned by the program's manager)
+    expect(own.data?.sessions.nodes.every((n: { id: string }) => [partner, 'prc'].includes(ownerOf(n.id) ?? ''))).toBe(true);
+
+    const me = await facilitator.query(`query($id: ID!) { facilitator(id: $id) { email detailsWithheld } }`, { id: callers[2].request.facilitator });
+    expect(me.data?.facilitator).toEqual({ email: expect.stringContaining('@'), detailsWithheld: false });
+
+    const browse = await participant.query(`{ communities(first: 5) { totalCount } }`);
+    expect(browse.errors).toBeUndefined();
   });
 });
