@@ -102,7 +102,7 @@ describe('access: another organisation\'s records', () => {
       const before = await snapshotDatabases(hub);
       const attempts: [string, Record<string, unknown>][] = [
         [`mutation($id: ID!) { updateFacilitator(id: $id, input: { email: "stolen@example.org" }) { id } }`, { id: B.facilitator }],
-        [`mutation { createFacilitator(input: { organisationId: "partner-1", givenName: "In", familyName: "Truder" }) { id } }`, {}],
+        [`mutation { createFacilitator(input: { organisationId: "partner-1", givenName: "In", familyName: "Truder", email: "in@truder.example" }) { id } }`, {}],
         [`mutation($f: ID!, $c: ID!) { recordTraining(input: { facilitatorId: $f, courseId: $c, completedOn: "2026-02-01", accreditationLevel: TRAINER }) { id } }`, { f: B.facilitator, c: B.course }],
         [`mutation($id: ID!) { updateTrainingRecord(id: $id, input: { accreditationLevel: TRAINER }) { id } }`, { id: B.record }],
         [`mutation($m: ID!) { leaveCommunity(input: { membershipId: $m }) { id } }`, { m: B.membership }],

@@ -66,7 +66,8 @@ describe('the federated graph through the gateway', () => {
       { displayName: 'Fac Ilitator', organisation: { name: 'partner-1' } },
     ]);
     expect(session.polls.totalCount).toBe(1);
-    expect(session.feedbackResponseCount).toBe(3);
+    // 3 answers are fewer than the program's minimum group size (5, from the partners subgraph)
+    expect(session.feedbackResponseCount).toBeNull();
   });
 
   it('rejects bad input with the field named and changes nothing', async () => {

@@ -109,6 +109,11 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // batches are refused before anything else is spent on them (Apollo would first build a context)
+    (req, res, next) => {
+      if (!Array.isArray(req.body)) return next();
+      res.status(400).json({ errors: [{ message: 'Batched operations are not accepted: send one operation per request', extensions: { code: 'BAD_REQUEST' } }] });
+    },
     expressMiddleware(server, {
       context: async ({ req }) => {
         const scope = await scopes.scopeOf(await callers.verify(req.headers.authorization));

@@ -61,9 +61,10 @@ describe('the gateway in front of a hung subgraph', () => {
   });
 
   it('refuses batched requests and requests without a CSRF-safe content type', async () => {
-    const batch = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) });
+    const authorization = `Bearer ${token}`;
+    const batch = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) });
     expect(batch.status).toBe(400);
-    const simple = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}`);
+    const simple = await fetch(`${url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization } });
     expect(simple.status).toBe(400);
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 
 /**
@@ -36,4 +37,19 @@ export function isRecordId(id: string, kind: string): boolean {
 /** The pattern of a record ID of one kind, for class-validator's `@Matches` on inputs. */
 export function recordIdPattern(kind: string): RegExp {
   return new RegExp(`^${KEY}\\.${kind}_${ULID}$`);
+}
+
+/** Crockford's base32, the alphabet of ULIDs and of record IDs. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A record ID of the usual shape (`ownerOf` reads the owner back) whose body is 26 random
+ * characters instead of a ULID: it carries no creation time and does not sort by it. For records
+ * that must not be put in order of creation, such as anonymous answers.
+ */
+export function newUntimedId(organisationKey: string, kind: string): string {
+  if (!ORGANISATION_KEY.test(organisationKey)) throw new Error(`invalid organisation key ${organisationKey}`);
+  let body = '';
+  for (const b of randomBytes(26)) body += CROCKFORD[b & 31];
+  return `${organisationKey}.${kind}_${body}`;
 }

@@ -57,8 +57,11 @@ export function paginateEach<F, T extends { id: string }>(options: PaginateEachO
       .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${options.parent} ORDER BY ${orderBy})`, 'page_rank');
     // The rows are read in the same statement, joined to their ranks: the ranking query may join
     // other tables (and so repeat a row), the outer one reads each entity as TypeORM maps it.
-    const { raw, entities } = await qb.connection
-      .createQueryBuilder<T>(qb.expressionMap.mainAlias!.target, alias)
+    // a new builder from `qb` keeps its query runner: the request's own scoped transaction
+    const { raw, entities } = await qb
+      .createQueryBuilder()
+      .select(alias)
+      .from<T>(qb.expressionMap.mainAlias!.target, alias)
       .innerJoin(`(${qb.getQuery()})`, 'ranked', `ranked.page_row = ${alias}.id AND ranked.page_rank <= :pageLimit`)
       .setParameters({ ...qb.getParameters(), pageLimit: key.first + 1 })
       .addSelect('ranked.page_parent', 'page_parent')

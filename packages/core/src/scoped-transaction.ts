@@ -26,6 +26,7 @@ export interface ScopedTransaction {
 
 export async function openScopedTransaction(dataSource: DataSource, scope: AccessScope): Promise<ScopedTransaction> {
   const runner: QueryRunner = dataSource.createQueryRunner();
+  queueQueries(runner);
   try {
     await runner.startTransaction();
     await runner.query(SET_SCOPE, [
@@ -54,6 +55,20 @@ export async function openScopedTransaction(dataSource: DataSource, scope: Acces
     }
   };
   return { manager: runner.manager, finish: () => end(true), abandon: () => end(false) };
+}
+
+/**
+ * A request's DataLoader batches run at the same time on its one connection; pg wants one query
+ * at a time per client (a second one is deprecated, and an error from pg 9), so they queue here.
+ */
+function queueQueries(runner: QueryRunner): void {
+  const query = runner.query.bind(runner);
+  let tail: Promise<unknown> = Promise.resolve();
+  runner.query = ((...args: Parameters<QueryRunner['query']>) => {
+    const next = tail.then(() => query(...args));
+    tail = next.catch(() => undefined);
+    return next;
+  }) as QueryRunner['query'];
 }
 
 /** Runs `work` in one transaction under `scope`: committed when it returns, rolled back when it throws. */

@@ -1,4 +1,4 @@
-import { newId } from '@hub/core';
+import { newId, newUntimedId } from '@hub/core';
 import { Participation, participantHash, Poll, PollResponse } from '@hub/feedback';
 import type { DataSource } from 'typeorm';
 import { insertAll } from './insert-all';
@@ -18,9 +18,9 @@ export interface FeedbackTarget {
  */
 export async function seedDemoFeedback(
   ds: DataSource,
-  options: { programId: string; minimumGroupSize: number; targets: FeedbackTarget[]; random: () => number },
+  options: { programId: string; targets: FeedbackTarget[]; random: () => number },
 ): Promise<Record<string, number>> {
-  const { programId, minimumGroupSize, random } = options;
+  const { programId, random } = options;
   const polls: Partial<Poll>[] = [];
   const responses: Partial<PollResponse>[] = [];
   const participations: Partial<Participation>[] = [];
@@ -42,17 +42,18 @@ export async function seedDemoFeedback(
       question: poll.question,
       answerType: poll.answerType,
       options: poll.options ?? null,
-      minimumGroupSize,
       status: (session.past ? 'CLOSED' : 'OPEN') as Poll['status'],
       opensAt: null,
       closesAt: null,
     });
     if (!session.past) return;
+    const hashes: string[] = [];
     for (const ref of session.attendees) {
       if (random() < 0.15) continue; // not everyone answers
-      participations.push({ pollId: id, participantHash: participantHash(id, ref) });
-      responses.push({ pollId: id, submittedOn: session.day, choice: null, rating: null, text: null, ...answer() });
+      hashes.push(participantHash(id, ref));
+      responses.push({ id: newUntimedId(target.organisationId, 'rsp'), pollId: id, submittedOn: session.day, choice: null, rating: null, text: null, ...answer() });
     }
+    if (hashes.length) participations.push({ pollId: id, hashes: hashes.sort() });
   };
   const rating = (skew: number) => () => ({ rating: Math.max(1, Math.min(5, Math.round(3 + skew + (random() - 0.5) * 2.4))) });
 

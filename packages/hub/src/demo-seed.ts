@@ -269,7 +269,7 @@ export async function seedDemo(hub: Pick<Hub, 'subgraphs'>, log: (line: string) 
     await insertAll(m, Rsvp, rsvps);
     await insertAll(m, Attendance, attendance);
   });
-  const feedback = await seedDemoFeedback(hub.subgraphs.feedback.dataSource, { programId, minimumGroupSize: 5, targets: feedbackTargets, random: rnd });
+  const feedback = await seedDemoFeedback(hub.subgraphs.feedback.dataSource, { programId, targets: feedbackTargets, random: rnd });
 
   const counts = {
     organisations: orgs.length,

@@ -1,4 +1,4 @@
-import { mayManage, mayRead, notFound, ownerOf, seesDetail, type AccessScope } from '@hub/core';
+import { mayManage, mayRead, notFound, ownerOf, seesDetail, type AccessScope, type Page } from '@hub/core';
 import type { TrainingCourse } from './training-course.entity';
 
 /*
@@ -75,4 +75,9 @@ export function visibleOwner(scope: AccessScope, id: string, typeName: string, f
   const owner = ownerOf(id);
   if (!mayReadFacilitatorsOf(scope, owner)) throw notFound(typeName, id, field);
   return owner as string;
+}
+
+/** A page of a list the caller may see nothing of: as if it were empty. */
+export function emptyPage<T>(): Page<T> {
+  return { nodes: [], cursors: [], hasNextPage: false, totalCount: () => Promise.resolve(0) };
 }

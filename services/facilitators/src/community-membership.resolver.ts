@@ -1,7 +1,8 @@
-import { badField, conflict, inTransaction, IsDay, newId, notFound, refTo } from '@hub/core';
+import { badField, conflict, forbidden, inTransaction, IsDay, mayManage, mayRead, newId, notFound, ownerOf, refTo, type AccessScope } from '@hub/core';
 import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
+import { mayReadFacilitatorsOf, visibleOwner } from './access-rules';
 import { CommunityMembership, CommunityRole } from './community-membership.entity';
 import type { FacilitatorsContext } from './context';
 import { checkNotFuture, todayUtc } from './dates';
@@ -51,6 +52,25 @@ export class UpdateCommunityMembershipInput {
   confidentialityAgreed?: boolean;
 }
 
+/**
+ * Memberships are changed by the member's organisation's administrators, or by the facilitator
+ * itself. `owner` is the member's organisation (a membership's ID names it, as a facilitator's does).
+ */
+function checkMayChangeMembership(scope: AccessScope, owner: string, facilitatorId: string, field: string): void {
+  if (mayManage(scope, owner)) return;
+  if (scope.role === 'facilitator' && scope.facilitator === facilitatorId) return;
+  throw forbidden(`Only ${owner}'s administrators or the facilitator itself may change this membership`, field);
+}
+
+/** A membership read for a change: NOT_FOUND when absent or outside the caller's wall. */
+async function membershipToChange(m: EntityManager, scope: AccessScope, id: string, field: string): Promise<CommunityMembership> {
+  visibleOwner(scope, id, 'CommunityMembership', field);
+  const membership = await m.findOne(CommunityMembership, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!membership || !mayReadFacilitatorsOf(scope, membership.organisationId)) throw notFound('CommunityMembership', id, field);
+  checkMayChangeMembership(scope, membership.organisationId, membership.facilitatorId, field);
+  return membership;
+}
+
 @Resolver(() => CommunityMembership)
 export class CommunityMembershipResolver {
   @FieldResolver(() => Facilitator)
@@ -63,16 +83,24 @@ export class CommunityMembershipResolver {
     return refTo(CommunityRef, membership.communityId);
   }
 
-  @Mutation(() => CommunityMembership, { description: 'Makes a facilitator a member of a community; CONFLICT when already an active member.' })
+  @Mutation(() => CommunityMembership, {
+    description: 'Makes a facilitator a member of a community; CONFLICT when already an active member. By its organisation\'s administrators or the facilitator itself.',
+  })
   joinCommunity(@Arg('input') input: JoinCommunityInput, @Ctx() ctx: FacilitatorsContext): Promise<CommunityMembership> {
     checkRecordId(input.facilitatorId, 'fac', 'input.facilitatorId');
     checkRecordId(input.communityId, 'com', 'input.communityId');
     const joinedOn = input.joinedOn ?? todayUtc();
     checkNotFuture(joinedOn, 'input.joinedOn');
+    const owner = visibleOwner(ctx.scope, input.facilitatorId, 'Facilitator', 'input.facilitatorId');
+    checkMayChangeMembership(ctx.scope, owner, input.facilitatorId, 'input.facilitatorId');
+    // a community outside the caller's wall is as if absent
+    if (!mayRead(ctx.scope, ownerOf(input.communityId) as string)) throw notFound('Community', input.communityId, 'input.communityId');
     return inTransaction(ctx.db, async (m) => {
       // The lock serialises joins of one facilitator, so two at once cannot both pass the check below.
       const facilitator = await m.findOne(Facilitator, { where: { id: input.facilitatorId }, lock: { mode: 'pessimistic_write' } });
-      if (!facilitator) throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
+      if (!facilitator || !mayReadFacilitatorsOf(ctx.scope, facilitator.organisationId)) {
+        throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
+      }
       if (facilitator.status === FacilitatorStatus.INACTIVE) throw badField('input.facilitatorId', 'is an inactive facilitator');
       if (await m.existsBy(CommunityMembership, { facilitatorId: facilitator.id, communityId: input.communityId, leftOn: IsNull() })) {
         throw conflict('The facilitator is already a member of this community', [
@@ -95,14 +123,13 @@ export class CommunityMembershipResolver {
     });
   }
 
-  @Mutation(() => CommunityMembership, { description: 'Ends an active membership.' })
+  @Mutation(() => CommunityMembership, { description: 'Ends an active membership. By the member\'s organisation\'s administrators or the facilitator itself.' })
   leaveCommunity(@Arg('input') input: LeaveCommunityInput, @Ctx() ctx: FacilitatorsContext): Promise<CommunityMembership> {
     checkRecordId(input.membershipId, 'mem', 'input.membershipId');
     const leftOn = input.leftOn ?? todayUtc();
     checkNotFuture(leftOn, 'input.leftOn');
     return inTransaction(ctx.db, async (m) => {
-      const membership = await m.findOne(CommunityMembership, { where: { id: input.membershipId }, lock: { mode: 'pessimistic_write' } });
-      if (!membership) throw notFound('CommunityMembership', input.membershipId, 'input.membershipId');
+      const membership = await membershipToChange(m, ctx.scope, input.membershipId, 'input.membershipId');
       if (membership.leftOn !== null) {
         throw conflict('This membership has already ended', [{ field: 'input.membershipId', message: `ended on ${membership.leftOn}` }]);
       }
@@ -112,7 +139,7 @@ export class CommunityMembershipResolver {
     });
   }
 
-  @Mutation(() => CommunityMembership)
+  @Mutation(() => CommunityMembership, { description: 'By the member\'s organisation\'s administrators or the facilitator itself.' })
   updateCommunityMembership(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateCommunityMembershipInput,
@@ -120,8 +147,7 @@ export class CommunityMembershipResolver {
   ): Promise<CommunityMembership> {
     checkRecordId(id, 'mem', 'id');
     return inTransaction(ctx.db, async (m) => {
-      const membership = await m.findOne(CommunityMembership, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!membership) throw notFound('CommunityMembership', id);
+      const membership = await membershipToChange(m, ctx.scope, id, 'id');
       if (input.role != null) membership.role = input.role;
       if (input.confidentialityAgreed != null) membership.confidentialityAgreed = input.confidentialityAgreed;
       return m.save(CommunityMembership, membership);

@@ -1,11 +1,27 @@
-import { conflict, connectionOf, inTransaction, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo, REGION_ID } from '@hub/core';
+import {
+  assertManage,
+  conflict,
+  connectionOf,
+  forbidden,
+  inTransaction,
+  mayManage,
+  newId,
+  notFound,
+  ORGANISATION_KEY,
+  PageArgs,
+  paginate,
+  refTo,
+  REGION_ID,
+  type AccessScope,
+} from '@hub/core';
 import { IsEmail, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
+import { emptyPage, facilitatorOrganisations, mayReadFacilitatorsOf, nameVisibility, seesPerson, visibleOwner } from './access-rules';
 import { CommunityMembership } from './community-membership.entity';
 import type { FacilitatorsContext } from './context';
 import { Facilitator, FacilitatorStatus } from './facilitator.entity';
-import { FACILITATOR_ORDER, facilitatorQuery } from './facilitator-query';
+import { facilitatorOrder, facilitatorQuery } from './facilitator-query';
 import { checkRecordId } from './record-ids';
 import { OrganisationRef, RegionRef } from './refs';
 import { TrainingRecord } from './training-record.entity';
@@ -15,6 +31,25 @@ const PHONE = /^\+?[0-9][0-9 ()-]{4,27}[0-9]$/;
 
 @ObjectType()
 export class FacilitatorConnection extends connectionOf(Facilitator, 'Facilitator') {}
+
+/** Fields a facilitator may change on its own record (its contact details); the rest is its administrators'. */
+const OWN_CONTACT_FIELDS = new Set(['email', 'phone']);
+
+/**
+ * Who may update facilitator `id`: its organisation's administrators; the facilitator itself,
+ * its contact details only. NOT_FOUND when the record is outside the caller's wall; FORBIDDEN
+ * naming the field otherwise. Checked before anything is read or written.
+ */
+function checkMayUpdate(scope: AccessScope, id: string, input: UpdateFacilitatorInput): void {
+  const owner = visibleOwner(scope, id, 'Facilitator', 'id');
+  if (mayManage(scope, owner)) return;
+  if (scope.role === 'facilitator' && scope.facilitator === id) {
+    const other = Object.keys(input).find((k) => (input as Record<string, unknown>)[k] !== undefined && !OWN_CONTACT_FIELDS.has(k));
+    if (other) throw forbidden('A facilitator may change only its own contact details (email, phone)', `input.${other}`);
+    return;
+  }
+  throw forbidden(`Only ${owner}'s administrators may change this facilitator`, 'id');
+}
 
 @InputType()
 export class FacilitatorFilter {
@@ -127,19 +162,61 @@ export class FacilitatorResolver {
     return ctx.loaders.facilitator.load(id);
   }
 
-  @Query(() => FacilitatorConnection, { description: 'Facilitators by family name, then given name.' })
+  @Query(() => FacilitatorConnection, {
+    description:
+      'Facilitators within the caller\'s reach: those whose names it may see by family name, then given name; then those whose names are withheld.',
+  })
   async facilitators(
     @Args() page: PageArgs,
     @Ctx() ctx: FacilitatorsContext,
     @Arg('filter', () => FacilitatorFilter, { nullable: true }) filter?: FacilitatorFilter,
   ): Promise<FacilitatorConnection> {
-    const qb = facilitatorQuery(ctx.db, {
-      organisationIds: filter?.organisationId ? [filter.organisationId] : undefined,
-      regionId: filter?.regionId,
-      status: filter?.status,
-      nameContains: filter?.nameContains,
-    });
-    return new FacilitatorConnection(await paginate(qb, page, FACILITATOR_ORDER));
+    // the whole wall: only organisations the caller may read, never a participant
+    let organisationIds = facilitatorOrganisations(ctx.scope) ?? undefined;
+    if (filter?.organisationId) {
+      if (organisationIds && !organisationIds.includes(filter.organisationId)) organisationIds = [];
+      else organisationIds = [filter.organisationId];
+    }
+    if (organisationIds && organisationIds.length === 0) return new FacilitatorConnection(emptyPage());
+    const names = nameVisibility(ctx.scope);
+    const qb = facilitatorQuery(
+      ctx.db,
+      { organisationIds, regionId: filter?.regionId, status: filter?.status, nameContains: filter?.nameContains },
+      names,
+    );
+    return new FacilitatorConnection(await paginate(qb, page, facilitatorOrder(names)));
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True when the names and contacts are withheld from this caller (they are then null): see docs/access.md.',
+  })
+  detailsWithheld(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): boolean {
+    return !seesPerson(ctx.scope, facilitator);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Null when withheld (detailsWithheld).' })
+  givenName(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): string | null {
+    return seesPerson(ctx.scope, facilitator) ? facilitator.givenName : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Null when withheld (detailsWithheld).' })
+  familyName(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): string | null {
+    return seesPerson(ctx.scope, facilitator) ? facilitator.familyName : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Given and family name; null when withheld (detailsWithheld).' })
+  displayName(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): string | null {
+    return seesPerson(ctx.scope, facilitator) ? facilitator.displayName : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Null when withheld (detailsWithheld).' })
+  email(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): string | null {
+    return seesPerson(ctx.scope, facilitator) ? facilitator.email : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Null when there is none or when withheld (detailsWithheld).' })
+  phone(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): string | null {
+    return seesPerson(ctx.scope, facilitator) ? facilitator.phone : null;
   }
 
   @FieldResolver(() => OrganisationRef, { nullable: true, description: 'The employing organisation.' })
@@ -167,8 +244,9 @@ export class FacilitatorResolver {
     return includeLeft ? all : all.filter((m) => m.leftOn === null);
   }
 
-  @Mutation(() => Facilitator)
+  @Mutation(() => Facilitator, { description: 'By the organisation\'s administrators.' })
   createFacilitator(@Arg('input') input: CreateFacilitatorInput, @Ctx() ctx: FacilitatorsContext): Promise<Facilitator> {
+    assertManage(ctx.scope, input.organisationId, 'input.organisationId');
     return inTransaction(ctx.db, async (m) => {
       await checkEmailFree(m, input.organisationId, input.email);
       return m.save(
@@ -187,16 +265,17 @@ export class FacilitatorResolver {
     });
   }
 
-  @Mutation(() => Facilitator)
+  @Mutation(() => Facilitator, { description: 'By the organisation\'s administrators; a facilitator may change its own email and phone.' })
   updateFacilitator(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateFacilitatorInput,
     @Ctx() ctx: FacilitatorsContext,
   ): Promise<Facilitator> {
     checkRecordId(id, 'fac', 'id');
+    checkMayUpdate(ctx.scope, id, input);
     return inTransaction(ctx.db, async (m) => {
       const facilitator = await m.findOne(Facilitator, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!facilitator) throw notFound('Facilitator', id);
+      if (!facilitator || !mayReadFacilitatorsOf(ctx.scope, facilitator.organisationId)) throw notFound('Facilitator', id);
       if (input.email != null) {
         await checkEmailFree(m, facilitator.organisationId, input.email, id);
         facilitator.email = input.email;

@@ -6,6 +6,7 @@ import { Facilitator } from './facilitator.entity';
 import { FacilitatorResolver } from './facilitator.resolver';
 import { createFacilitatorsLoaders, type FacilitatorsLoaders } from './loaders';
 import { FacilitatorsInitial1763800100000 } from './migrations/1763800100000-facilitators-initial';
+import { FacilitatorsRowSecurity1763800100001 } from './migrations/1763800100001-facilitators-row-security';
 import { OrganisationFacilitatorsResolver } from './organisation-facilitators.resolver';
 import { facilitatorsReferences } from './references';
 import { TrainingCourse } from './training-course.entity';
@@ -26,7 +27,7 @@ export const facilitatorsDefinition: SubgraphDefinition<FacilitatorsLoaders> = {
   ],
   referenceResolvers: facilitatorsReferences,
   entities: [Facilitator, TrainingCourse, TrainingRecord, CommunityMembership],
-  migrations: [FacilitatorsInitial1763800100000],
+  migrations: [FacilitatorsInitial1763800100000, FacilitatorsRowSecurity1763800100001],
   createLoaders: createFacilitatorsLoaders,
 };
 

@@ -3,9 +3,11 @@ import type { FacilitatorsContext } from './context';
 import { CommunityRef, OrganisationRef } from './refs';
 
 /**
- * `_entities` lookups. Facilitators go through the per-request loader (N keys, one query);
+ * `_entities` lookups. Facilitators go through the per-request loader (N keys, one query), which
+ * answers null for one outside the caller's wall or for a participant;
  * organisations and communities are another subgraph's records, known here only by ID, so the
- * reference itself is the object whose extension fields this subgraph resolves.
+ * reference itself is the object whose extension fields this subgraph resolves (each of those fields
+ * checks the caller's scope itself).
  */
 export const facilitatorsReferences = {
   Facilitator: {

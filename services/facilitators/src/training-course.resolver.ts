@@ -1,7 +1,8 @@
-import { conflict, inTransaction, newId, notFound, ORGANISATION_KEY, refTo } from '@hub/core';
+import { assertManageProgram, conflict, forbidden, inTransaction, newId, notFound, ORGANISATION_KEY, refTo } from '@hub/core';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
+import { mayReadCourse } from './access-rules';
 import type { FacilitatorsContext } from './context';
 import { checkRecordId } from './record-ids';
 import { ProgramRef } from './refs';
@@ -12,7 +13,7 @@ export class CreateTrainingCourseInput {
   @Field(() => ID, { description: 'The program whose catalogue the course joins.' })
   programId: string;
 
-  @Field(() => ID, { description: 'The organisation adding the course; prefixes the new ID.' })
+  @Field(() => ID, { description: 'The organisation adding the course (the caller\'s own); prefixes the new ID.' })
   @Matches(ORGANISATION_KEY, { message: 'must be an organisation key' })
   organisationId: string;
 
@@ -74,10 +75,21 @@ export class TrainingCourseResolver {
     return ctx.loaders.course.load(id);
   }
 
-  @Query(() => [TrainingCourse], { description: 'A program\'s training catalogue, by name.' })
-  trainingCourses(@Arg('programId', () => ID) programId: string, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse[]> {
+  @Query(() => [TrainingCourse], { description: 'A program\'s training catalogue, by name: all of it for the program\'s members, otherwise the courses added within the caller\'s wall.' })
+  async trainingCourses(@Arg('programId', () => ID) programId: string, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse[]> {
     checkRecordId(programId, 'prg', 'programId');
-    return ctx.db.getRepository(TrainingCourse).find({ where: { programId }, order: { name: 'ASC', id: 'ASC' } });
+    const { scope } = ctx;
+    const qb = ctx.db
+      .getRepository(TrainingCourse)
+      .createQueryBuilder('course')
+      .where('course.programId = :programId', { programId })
+      .orderBy('course.name', 'ASC')
+      .addOrderBy('course.id', 'ASC');
+    if (scope.role !== 'system' && !scope.programs.includes(programId)) {
+      if (scope.organisations.length === 0) return [];
+      qb.andWhere('course.organisationId IN (:...organisations)', { organisations: scope.organisations });
+    }
+    return (await qb.getMany()).filter((c) => mayReadCourse(scope, c));
   }
 
   @FieldResolver(() => ProgramRef, { nullable: true })
@@ -85,9 +97,14 @@ export class TrainingCourseResolver {
     return refTo(ProgramRef, course.programId);
   }
 
-  @Mutation(() => TrainingCourse)
+  @Mutation(() => TrainingCourse, { description: 'By the program\'s national manager.' })
   createTrainingCourse(@Arg('input') input: CreateTrainingCourseInput, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse> {
     checkRecordId(input.programId, 'prg', 'input.programId');
+    assertManageProgram(ctx.scope, input.programId, 'input.programId');
+    // a course is added in the name of the caller's own organisation
+    if (ctx.scope.role !== 'system' && input.organisationId !== ctx.scope.organisation) {
+      throw forbidden('A course is added in the name of your own organisation', 'input.organisationId');
+    }
     return inTransaction(ctx.db, async (m) => {
       await checkNameFree(m, input.programId, input.name.trim());
       return m.save(
@@ -104,7 +121,7 @@ export class TrainingCourseResolver {
     });
   }
 
-  @Mutation(() => TrainingCourse)
+  @Mutation(() => TrainingCourse, { description: 'By the program\'s national manager.' })
   updateTrainingCourse(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateTrainingCourseInput,
@@ -113,7 +130,8 @@ export class TrainingCourseResolver {
     checkRecordId(id, 'trc', 'id');
     return inTransaction(ctx.db, async (m) => {
       const course = await m.findOne(TrainingCourse, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!course) throw notFound('TrainingCourse', id);
+      if (!course || !mayReadCourse(ctx.scope, course)) throw notFound('TrainingCourse', id);
+      assertManageProgram(ctx.scope, course.programId, 'id');
       if (input.name != null) {
         await checkNameFree(m, course.programId, input.name.trim(), id);
         course.name = input.name.trim();

@@ -1,7 +1,8 @@
-import { badField, conflict, inTransaction, IsDay, newId, notFound } from '@hub/core';
+import { badField, conflict, forbidden, inTransaction, IsDay, mayManage, newId, notFound, type AccessScope } from '@hub/core';
 import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
+import { mayReadCourse, mayReadFacilitatorsOf, visibleOwner } from './access-rules';
 import type { FacilitatorsContext } from './context';
 import { addMonths, checkNotFuture } from './dates';
 import { Facilitator } from './facilitator.entity';
@@ -62,6 +63,16 @@ async function checkNotRecorded(m: EntityManager, record: Pick<TrainingRecord, '
   }
 }
 
+/**
+ * Training is recorded and corrected by the facilitator's organisation's administrators (the
+ * owner a facilitator's or a record's ID names): NOT_FOUND on `field` outside the caller's wall,
+ * FORBIDDEN within it.
+ */
+function checkMayRecord(scope: AccessScope, id: string, typeName: string, field: string): void {
+  const owner = visibleOwner(scope, id, typeName, field);
+  if (!mayManage(scope, owner)) throw forbidden(`Only ${owner}'s administrators may record training`, field);
+}
+
 @Resolver(() => TrainingRecord)
 export class TrainingRecordResolver {
   @FieldResolver(() => Facilitator)
@@ -69,21 +80,24 @@ export class TrainingRecordResolver {
     return (await ctx.loaders.facilitator.load(record.facilitatorId)) as Facilitator;
   }
 
-  @FieldResolver(() => TrainingCourse)
-  async course(@Root() record: TrainingRecord, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse> {
-    return (await ctx.loaders.course.load(record.courseId)) as TrainingCourse;
+  @FieldResolver(() => TrainingCourse, { nullable: true, description: 'Null when the course is outside the caller\'s reach (another program\'s catalogue).' })
+  course(@Root() record: TrainingRecord, @Ctx() ctx: FacilitatorsContext): Promise<TrainingCourse | null> {
+    return ctx.loaders.course.load(record.courseId);
   }
 
-  @Mutation(() => TrainingRecord, { description: 'Records that a facilitator completed a course.' })
+  @Mutation(() => TrainingRecord, { description: 'Records that a facilitator completed a course. By the facilitator\'s organisation\'s administrators.' })
   recordTraining(@Arg('input') input: RecordTrainingInput, @Ctx() ctx: FacilitatorsContext): Promise<TrainingRecord> {
     checkRecordId(input.facilitatorId, 'fac', 'input.facilitatorId');
     checkRecordId(input.courseId, 'trc', 'input.courseId');
     checkNotFuture(input.completedOn, 'input.completedOn');
+    checkMayRecord(ctx.scope, input.facilitatorId, 'Facilitator', 'input.facilitatorId');
     return inTransaction(ctx.db, async (m) => {
       const facilitator = await m.findOneBy(Facilitator, { id: input.facilitatorId });
-      if (!facilitator) throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
+      if (!facilitator || !mayReadFacilitatorsOf(ctx.scope, facilitator.organisationId)) {
+        throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
+      }
       const course = await m.findOneBy(TrainingCourse, { id: input.courseId });
-      if (!course) throw notFound('TrainingCourse', input.courseId, 'input.courseId');
+      if (!course || !mayReadCourse(ctx.scope, course)) throw notFound('TrainingCourse', input.courseId, 'input.courseId');
       const expiresOn = input.expiresOn ?? defaultExpiry(course, input.completedOn);
       checkExpiry(input.completedOn, expiresOn);
       await checkNotRecorded(m, { facilitatorId: facilitator.id, courseId: course.id, completedOn: input.completedOn });
@@ -102,7 +116,7 @@ export class TrainingRecordResolver {
     });
   }
 
-  @Mutation(() => TrainingRecord)
+  @Mutation(() => TrainingRecord, { description: 'By the facilitator\'s organisation\'s administrators.' })
   updateTrainingRecord(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateTrainingRecordInput,
@@ -110,15 +124,18 @@ export class TrainingRecordResolver {
   ): Promise<TrainingRecord> {
     checkRecordId(id, 'trr', 'id');
     if (input.completedOn != null) checkNotFuture(input.completedOn, 'input.completedOn');
+    checkMayRecord(ctx.scope, id, 'TrainingRecord', 'id');
     return inTransaction(ctx.db, async (m) => {
       const record = await m.findOne(TrainingRecord, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!record) throw notFound('TrainingRecord', id);
+      if (!record || !mayReadFacilitatorsOf(ctx.scope, record.organisationId)) throw notFound('TrainingRecord', id);
       if (input.accreditationLevel != null) record.accreditationLevel = input.accreditationLevel;
       if (input.completedOn != null && input.completedOn !== record.completedOn) {
         record.completedOn = input.completedOn;
         await checkNotRecorded(m, record, id);
         if (input.expiresOn == null) {
-          record.expiresOn = defaultExpiry((await m.findOneByOrFail(TrainingCourse, { id: record.courseId })), record.completedOn);
+          const course = await m.findOneBy(TrainingCourse, { id: record.courseId });
+          if (!course || !mayReadCourse(ctx.scope, course)) throw badField('input.expiresOn', 'is needed: the course of this record is outside the caller\'s reach');
+          record.expiresOn = defaultExpiry(course, record.completedOn);
         }
       }
       if (input.expiresOn != null) record.expiresOn = input.expiresOn;

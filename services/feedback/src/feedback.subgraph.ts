@@ -1,6 +1,8 @@
 import { createSubgraph, type Subgraph, type SubgraphConfig, type SubgraphDefinition } from '@hub/core';
 import { createFeedbackLoaders, type FeedbackLoaders } from './loaders';
 import { FeedbackInitial1763800400000 } from './migrations/1763800400000-feedback-initial';
+import { FeedbackAnonymity1764100000000 } from './migrations/1764100000000-feedback-anonymity';
+import { FeedbackRowSecurity1764100100000 } from './migrations/1764100100000-feedback-row-security';
 import { CommunityFeedbackResolver, SessionFeedbackResolver } from './target-feedback.resolver';
 import { OrganisationFeedbackResolver, ProgramFeedbackResolver } from './owner-feedback.resolver';
 import { checkParticipationSecret } from './participant-hash';
@@ -26,7 +28,7 @@ export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
   ],
   referenceResolvers: feedbackReferences,
   entities: [Poll, PollResponse, Participation],
-  migrations: [FeedbackInitial1763800400000],
+  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000],
   createLoaders: createFeedbackLoaders,
 };
 

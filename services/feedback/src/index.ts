@@ -4,3 +4,4 @@ export { PollResponse } from './poll-response.entity';
 export { Participation } from './participation.entity';
 export { participantHash } from './participant-hash';
 export { suppressCounts } from './suppression';
+export { DEFAULT_MINIMUM_GROUP_SIZE, groupSizeOf } from './group-size';

@@ -1,5 +1,5 @@
-import { countEach, loaderById, loaderGrouped, paginateEach } from '@hub/core';
-import { In, type EntityManager } from 'typeorm';
+import { countEach, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, type AccessScope } from '@hub/core';
+import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { Poll, type PollKind } from './poll.entity';
 import { POLL_ORDER } from './poll-order';
 import { PollResponse } from './poll-response.entity';
@@ -21,12 +21,27 @@ export interface ResponseCountFilter {
   organisationId?: string | null;
 }
 
-/** Polls of each owner, optionally of one kind; counted and paged from the same rows. */
-function pollsBy(ds: EntityManager, column: PollOwnerColumn) {
+/**
+ * The organisations whose polls the caller may read (the tenant wall), or null for the system
+ * scope, which reads everything. Every query of polls and responses keeps within it, in code as
+ * well as through row-level security.
+ */
+export function wallOf(scope: AccessScope): string[] | null {
+  return scope.role === 'system' ? null : scope.organisations;
+}
+
+/** Keeps a query of polls (aliased `alias`) within the caller's wall. */
+export function withinWall<T extends object>(qb: SelectQueryBuilder<T>, alias: string, scope: AccessScope): SelectQueryBuilder<T> {
+  const wall = wallOf(scope);
+  return wall ? qb.andWhere(`${alias}.organisation_id = ANY(CAST(:wall AS text[]))`, { wall }) : qb;
+}
+
+/** Polls of each owner within the wall, optionally of one kind; counted and paged from the same rows. */
+function pollsBy(ds: EntityManager, scope: AccessScope, column: PollOwnerColumn) {
   return {
     parent: `poll.${column}`,
     query: (ids: string[], filter: PollsOfOwner) => {
-      const qb = ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids });
+      const qb = withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids }), 'poll', scope);
       if (filter.kind) qb.andWhere('poll.kind = :kind', { kind: filter.kind });
       return qb;
     },
@@ -34,22 +49,27 @@ function pollsBy(ds: EntityManager, column: PollOwnerColumn) {
 }
 
 /** Each owner's polls newest first, with their count. */
-function pollPages(ds: EntityManager, column: PollOwnerColumn) {
-  const polls = pollsBy(ds, column);
+function pollPages(ds: EntityManager, scope: AccessScope, column: PollOwnerColumn) {
+  const polls = pollsBy(ds, scope, column);
   const count = countEach(polls);
   return paginateEach<PollsOfOwner, Poll>({
     ...polls,
+    query: (ids, filter) => polls.query(ids, filter),
     order: POLL_ORDER,
     count: (id, filter) => count.load({ id, filter }),
   });
 }
 
-/** Responses to each owner's polls, optionally within days and one program or organisation. */
-function responsesBy(ds: EntityManager, column: PollOwnerColumn) {
+/** Responses to each owner's polls within the wall, optionally within days and one program or organisation. */
+function responsesBy(ds: EntityManager, scope: AccessScope, column: PollOwnerColumn) {
   return {
     parent: `p.${column}`,
     query: (ids: string[], filter: ResponseCountFilter) => {
-      const qb = ds.getRepository(PollResponse).createQueryBuilder('r').innerJoin(Poll, 'p', 'p.id = r.poll_id').where(`p.${column} IN (:...ids)`, { ids });
+      const qb = withinWall(
+        ds.getRepository(PollResponse).createQueryBuilder('r').innerJoin(Poll, 'p', 'p.id = r.poll_id').where(`p.${column} IN (:...ids)`, { ids }),
+        'p',
+        scope,
+      );
       if (filter.programId) qb.andWhere('p.program_id = :programId', { programId: filter.programId });
       if (filter.organisationId) qb.andWhere('p.organisation_id = :organisationId', { organisationId: filter.organisationId });
       if (filter.fromDay) qb.andWhere('r.submitted_on >= :fromDay', { fromDay: filter.fromDay });
@@ -59,10 +79,39 @@ function responsesBy(ds: EntityManager, column: PollOwnerColumn) {
   };
 }
 
-/** Per-request loaders of the feedback subgraph: one query per relation or aggregate per request. */
-export function createFeedbackLoaders(ds: EntityManager) {
+/** How many answered each poll of a session or community (within the wall), per poll: for small-group suppression of their totals. */
+export interface PollAnswerCount {
+  parent: string;
+  count: number;
+}
+
+function answersPerPollBy(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
+  return loaderGrouped(
+    async (ids: readonly string[]): Promise<PollAnswerCount[]> => {
+      const wall = wallOf(scope);
+      const rows: { parent: string; n: number }[] = await ds.query(
+        `SELECT p.${column} AS parent, count(*)::int AS n FROM poll p JOIN response r ON r.poll_id = p.id
+         WHERE p.${column} = ANY($1::text[])${wall ? ' AND p.organisation_id = ANY($2::text[])' : ''} GROUP BY p.${column}, p.id`,
+        wall ? [[...ids], wall] : [[...ids]],
+      );
+      return rows.map((r) => ({ parent: r.parent, count: r.n }));
+    },
+    (c) => c.parent,
+  );
+}
+
+/**
+ * Per-request loaders of the feedback subgraph: one query per relation or aggregate per request,
+ * each within the caller's wall (polls outside it are as if absent).
+ */
+export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
   return {
-    poll: loaderById((ids: readonly string[]) => ds.getRepository(Poll).findBy({ id: In([...ids]) }), (p) => p.id),
+    poll: loaderById(async (ids: readonly string[]) => {
+      const readable = ids.filter((id) => mayRead(scope, ownerOf(id) ?? ''));
+      if (readable.length === 0) return [];
+      const polls = await ds.getRepository(Poll).findBy({ id: In(readable) });
+      return polls.filter((p) => mayRead(scope, p.organisationId));
+    }, (p) => p.id),
     /** Response counts per poll and answer, for results. */
     responseCells: loaderGrouped(
       async (ids: readonly string[]): Promise<ResponseCell[]> => {
@@ -85,14 +134,14 @@ export function createFeedbackLoaders(ds: EntityManager) {
       },
       (t) => t.pollId,
     ),
-    pollsOfSession: pollPages(ds, 'session_id'),
-    pollsOfCommunity: pollPages(ds, 'community_id'),
-    pollCountByOrganisation: countEach(pollsBy(ds, 'organisation_id')),
-    pollCountByProgram: countEach(pollsBy(ds, 'program_id')),
-    responseCountBySession: countEach(responsesBy(ds, 'session_id')),
-    responseCountByCommunity: countEach(responsesBy(ds, 'community_id')),
-    responseCountByOrganisation: countEach(responsesBy(ds, 'organisation_id')),
-    responseCountByProgram: countEach(responsesBy(ds, 'program_id')),
+    pollsOfSession: pollPages(ds, scope, 'session_id'),
+    pollsOfCommunity: pollPages(ds, scope, 'community_id'),
+    pollCountByOrganisation: countEach(pollsBy(ds, scope, 'organisation_id')),
+    pollCountByProgram: countEach(pollsBy(ds, scope, 'program_id')),
+    answersPerPollOfSession: answersPerPollBy(ds, scope, 'session_id'),
+    answersPerPollOfCommunity: answersPerPollBy(ds, scope, 'community_id'),
+    responseCountByOrganisation: countEach(responsesBy(ds, scope, 'organisation_id')),
+    responseCountByProgram: countEach(responsesBy(ds, scope, 'program_id')),
   };
 }
 

@@ -19,7 +19,7 @@ export function checkParticipationSecret(env: Record<string, string | undefined>
   if (!secret && env.NODE_ENV === 'production') throw new ConfigError('Missing configuration: set FEEDBACK_PARTICIPATION_SECRET');
 }
 
-/** Hex HMAC-SHA256 of `<pollId>:<participantRef>`: per poll, so hashes of one person differ between polls. */
-export function participantHash(pollId: string, participantRef: string, secret = participationSecret()): string {
-  return createHmac('sha256', secret).update(`${pollId}:${participantRef}`).digest('hex');
+/** Hex HMAC-SHA256 of `<pollId>:<subject>` (the answerer, the token's subject): per poll, so hashes of one person differ between polls. */
+export function participantHash(pollId: string, subject: string, secret = participationSecret()): string {
+  return createHmac('sha256', secret).update(`${pollId}:${subject}`).digest('hex');
 }

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * One anonymous answer. It deliberately holds no identity, no link to a participation and no
  * timestamp: only the poll, the answer and the day (a time of day could be matched against
- * whoever was seen answering). Its ID is `<org>.rsp_<random>` (random-id.ts): unlike other record
+ * whoever was seen answering). Its ID is `<org>.rsp_<random>` (`newUntimedId` in @hub/core): unlike other record
  * IDs it carries no time and does not sort by creation, for the same reason.
  */
 @Entity('response')

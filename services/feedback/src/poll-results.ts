@@ -12,10 +12,9 @@ export interface ResponseCell {
 
 const RATINGS = Array.from({ length: RATING_MAX - RATING_MIN + 1 }, (_, i) => RATING_MIN + i);
 
-/** The results a client may see for a poll, from its grouped response counts. */
-export function buildResults(poll: Poll, rows: readonly ResponseCell[]): PollResults {
+/** The results a client may see for a poll, from its grouped response counts and the program's minimum group size `k`. */
+export function buildResults(poll: Poll, rows: readonly ResponseCell[], k: number): PollResults {
   const total = rows.reduce((sum, r) => sum + r.count, 0);
-  const k = poll.minimumGroupSize;
   const results = Object.assign(new PollResults(), {
     pollId: poll.id,
     minimumGroupSize: k,

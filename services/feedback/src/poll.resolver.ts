@@ -1,7 +1,9 @@
-import { badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo } from '@hub/core';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { assertManage, badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, mayRead, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo } from '@hub/core';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
+import { groupSizeOf, REQUIRES_GROUP_SIZE } from './group-size';
+import { withinWall } from './loaders';
 import { POLL_ORDER } from './poll-order';
 import { buildResults } from './poll-results';
 import { PollRatingScale, PollResults } from './poll-results.type';
@@ -65,12 +67,6 @@ export class CreatePollInput {
   @MaxLength(200, { each: true })
   options?: string[] | null;
 
-  @Field(() => Int, { defaultValue: 5, description: 'The program\'s minimum group size for feedback; never below 3.' })
-  @IsInt()
-  @Min(3, { message: 'must be at least 3 so that nobody can be identified from feedback' })
-  @Max(1000)
-  minimumGroupSize: number;
-
   @Field(() => Date, { nullable: true })
   @IsOptional()
   opensAt?: Date | null;
@@ -128,7 +124,7 @@ function checkFilter(filter: PollFilter | undefined): void {
 
 @Resolver(() => Poll)
 export class PollResolver {
-  @Query(() => Poll, { nullable: true })
+  @Query(() => Poll, { nullable: true, description: 'Null when there is no such poll or it is outside what the caller may read.' })
   poll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll | null> {
     if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
     return ctx.loaders.poll.load(id);
@@ -141,7 +137,7 @@ export class PollResolver {
     @Arg('filter', () => PollFilter, { nullable: true }) filter?: PollFilter,
   ): Promise<PollConnection> {
     checkFilter(filter);
-    const qb = ctx.db.getRepository(Poll).createQueryBuilder('poll');
+    const qb = withinWall(ctx.db.getRepository(Poll).createQueryBuilder('poll'), 'poll', ctx.scope);
     for (const key of ['sessionId', 'communityId', 'organisationId', 'programId', 'kind', 'status'] as const) {
       const value = filter?.[key];
       if (value) qb.andWhere(`poll.${key} = :${key}`, { [key]: value });
@@ -179,13 +175,21 @@ export class PollResolver {
     return refTo(OrganisationRef, poll.organisationId);
   }
 
-  @FieldResolver(() => PollResults)
-  async results(@Root() poll: Poll, @Ctx() ctx: FeedbackContext): Promise<PollResults> {
-    return buildResults(poll, await ctx.loaders.responseCells.load(poll.id));
+  @Directive(REQUIRES_GROUP_SIZE)
+  @FieldResolver(() => Int, { description: 'Results from fewer respondents than this are never shown: the program\'s minimum group size (default 5), never below 3.' })
+  minimumGroupSize(@Root() poll: Poll): number {
+    return groupSizeOf(poll.requiredProgram);
   }
 
-  @Mutation(() => Poll)
+  @Directive(REQUIRES_GROUP_SIZE)
+  @FieldResolver(() => PollResults)
+  async results(@Root() poll: Poll, @Ctx() ctx: FeedbackContext): Promise<PollResults> {
+    return buildResults(poll, await ctx.loaders.responseCells.load(poll.id), groupSizeOf(poll.requiredProgram));
+  }
+
+  @Mutation(() => Poll, { description: 'By the organisation\'s administrators. Results obey the program\'s minimum group size.' })
   createPoll(@Arg('input') input: CreatePollInput, @Ctx() ctx: FeedbackContext): Promise<Poll> {
+    assertManage(ctx.scope, input.organisationId, 'input.organisationId');
     const question = input.question.trim();
     if (!question) throw badField('input.question', 'must not be blank');
     checkTarget(input);
@@ -204,7 +208,6 @@ export class PollResolver {
           question,
           answerType: input.answerType,
           options,
-          minimumGroupSize: input.minimumGroupSize,
           status: PollStatus.OPEN,
           opensAt: input.opensAt ?? null,
           closesAt: input.closesAt ?? null,
@@ -213,12 +216,13 @@ export class PollResolver {
     );
   }
 
-  @Mutation(() => Poll, { description: 'Stops taking answers. Results stay.' })
+  @Mutation(() => Poll, { description: 'Stops taking answers. Results stay. By the organisation\'s administrators.' })
   closePoll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll> {
     if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
     return inTransaction(ctx.db, async (m) => {
       const poll = await m.findOne(Poll, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!poll) throw notFound('Poll', id);
+      if (!poll || !mayRead(ctx.scope, poll.organisationId)) throw notFound('Poll', id);
+      assertManage(ctx.scope, poll.organisationId, 'id');
       if (poll.status === PollStatus.CLOSED) throw conflict('The poll is already closed', [{ field: 'id', message: 'is already closed' }]);
       poll.status = PollStatus.CLOSED;
       return m.save(Poll, poll);

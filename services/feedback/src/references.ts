@@ -1,17 +1,34 @@
 import type { FeedbackContext } from './context';
-import { isRecordId, refTo } from '@hub/core';
+import { isRecordId } from '@hub/core';
+import { Poll } from './poll.entity';
 import { CommunityRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
 
+/** What the gateway sends for a field that `@requires(fields: "program { minimumGroupSize }")`. */
+interface WithProgram {
+  id: string;
+  program?: { minimumGroupSize?: number | null } | null;
+}
+
+const programOf = (r: WithProgram): ProgramRef | null =>
+  r.program ? Object.assign(new ProgramRef(), { id: '', minimumGroupSize: r.program.minimumGroupSize ?? null }) : null;
+
 /**
- * `_entities` lookups: polls through the per-request loader (N keys, one query); the extended
- * entities are owned elsewhere, so their stub is just the key and their fields batch by themselves.
+ * `_entities` lookups: polls through the per-request loader (N keys, one query), within the
+ * caller's wall (a poll outside it is null, as if it did not exist); the extended entities are
+ * owned elsewhere, so their stub is the key plus the program's minimum group size when the gateway
+ * fetched it for a field that requires it, and their fields batch by themselves.
  */
 export const feedbackReferences = {
   Poll: {
-    __resolveReference: (r: { id: string }, ctx: FeedbackContext) => (isRecordId(r.id, 'pol') ? ctx.loaders.poll.load(r.id) : null),
+    __resolveReference: async (r: WithProgram, ctx: FeedbackContext): Promise<Poll | null> => {
+      if (!isRecordId(r.id, 'pol')) return null;
+      const poll = await ctx.loaders.poll.load(r.id);
+      // a copy: the loader's poll is shared by every path of the request
+      return poll && Object.assign(new Poll(), poll, { requiredProgram: r.program ?? null });
+    },
   },
-  Session: { __resolveReference: (r: { id: string }) => refTo(SessionRef, r.id) },
-  Community: { __resolveReference: (r: { id: string }) => refTo(CommunityRef, r.id) },
-  Organisation: { __resolveReference: (r: { id: string }) => refTo(OrganisationRef, r.id) },
-  Program: { __resolveReference: (r: { id: string }) => refTo(ProgramRef, r.id) },
+  Session: { __resolveReference: (r: WithProgram) => Object.assign(new SessionRef(), { id: r.id, program: programOf(r) }) },
+  Community: { __resolveReference: (r: WithProgram) => Object.assign(new CommunityRef(), { id: r.id, program: programOf(r) }) },
+  Organisation: { __resolveReference: (r: { id: string }) => Object.assign(new OrganisationRef(), { id: r.id }) },
+  Program: { __resolveReference: (r: { id: string }) => Object.assign(new ProgramRef(), { id: r.id }) },
 };

@@ -1,4 +1,4 @@
-import { badField, conflict, inTransaction, isRecordId, notFound } from '@hub/core';
+import { badField, conflict, forbidden, inTransaction, isRecordId, mayRead, newUntimedId, notFound } from '@hub/core';
 import { IsInt, IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -6,15 +6,11 @@ import type { FeedbackContext } from './context';
 import { participantHash } from './participant-hash';
 import { Poll, PollAnswerType, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
 
+
 @InputType({ description: 'An anonymous answer: give only the field matching the poll\'s answer type.' })
 export class SubmitResponseInput {
   @Field(() => ID)
   pollId: string;
-
-  @Field({ description: 'Who is answering (e.g. a participant or user ID). Only a keyed hash of it is kept, apart from the answer, to refuse a second answer.' })
-  @MinLength(1)
-  @MaxLength(200)
-  participantRef: string;
 
   @Field(() => Int, { nullable: true, description: 'Index of the chosen option (CHOICE polls).' })
   @IsOptional()
@@ -66,31 +62,50 @@ function checkOpen(poll: Poll, field: string): void {
   if (poll.closesAt && now >= poll.closesAt.getTime()) throw refuse('is closed');
 }
 
-/** Records that this participant answered; false when they already had. */
-async function recordParticipation(m: EntityManager, pollId: string, participantRef: string): Promise<boolean> {
+/**
+ * Records that `subject` answered, as a keyed hash added to the poll's one sorted array of them;
+ * false when it was there already. One atomic statement: the poll's participation row is locked
+ * by the insert or update, so of two simultaneous answers by the same person the second sees the
+ * first's hash once it commits, and is refused.
+ */
+async function recordParticipation(m: EntityManager, pollId: string, subject: string): Promise<boolean> {
   const rows: unknown[] = await m.query(
-    `INSERT INTO participation (poll_id, participant_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING poll_id`,
-    [pollId, participantHash(pollId, participantRef)],
+    `INSERT INTO participation AS pt (poll_id, hashes) VALUES ($1, ARRAY[$2::text])
+     ON CONFLICT (poll_id) DO UPDATE SET hashes = (SELECT array_agg(h ORDER BY h) FROM unnest(pt.hashes || EXCLUDED.hashes) AS h)
+     WHERE NOT (pt.hashes @> EXCLUDED.hashes)
+     RETURNING pt.poll_id`,
+    [pollId, participantHash(pollId, subject)],
   );
   return rows.length === 1;
 }
 
 @Resolver()
 export class ResponseResolver {
-  @Mutation(() => SubmitResponsePayload, { description: 'Answers a poll anonymously, once per participant.' })
+  @Mutation(() => SubmitResponsePayload, {
+    description:
+      'Answers a poll anonymously, once per person: the answerer is the caller (the token\'s subject), kept only as a keyed hash apart from the answer. ' +
+      'Anyone who can read the poll may answer.',
+  })
   submitResponse(@Arg('input') input: SubmitResponseInput, @Ctx() ctx: FeedbackContext): Promise<SubmitResponsePayload> {
     if (!isRecordId(input.pollId, 'pol')) throw badField('input.pollId', 'is not a poll ID');
+    if (ctx.scope.role === 'system') throw forbidden('Only a person answers a poll', 'input.pollId');
     return inTransaction(ctx.db, async (m) => {
       // A shared lock: answers may come in together, but not while the poll is being closed.
       const poll = await m.findOne(Poll, { where: { id: input.pollId }, lock: { mode: 'pessimistic_read' } });
-      if (!poll) throw notFound('Poll', input.pollId, 'input.pollId');
+      if (!poll || !mayRead(ctx.scope, poll.organisationId)) throw notFound('Poll', input.pollId, 'input.pollId');
       checkOpen(poll, 'input.pollId');
       const answer = checkedAnswer(poll, input);
-      if (!(await recordParticipation(m, poll.id, input.participantRef))) {
-        throw conflict('This participant has already answered the poll', [{ field: 'input.participantRef', message: 'has already answered' }]);
+      if (!(await recordParticipation(m, poll.id, ctx.scope.subject))) {
+        throw conflict('You have already answered this poll', [{ field: 'input.pollId', message: 'has already been answered by this caller' }]);
       }
-      // The id and the day come from the database defaults: a random UUID and the UTC date.
-      await m.query(`INSERT INTO response (poll_id, choice, rating, text) VALUES ($1, $2, $3, $4)`, [poll.id, answer.choice, answer.rating, answer.text]);
+      // A random ID (no time in it: newUntimedId); the day comes from the database default, the UTC date.
+      await m.query(`INSERT INTO response (id, poll_id, choice, rating, text) VALUES ($1, $2, $3, $4, $5)`, [
+        newUntimedId(poll.organisationId, 'rsp'),
+        poll.id,
+        answer.choice,
+        answer.rating,
+        answer.text,
+      ]);
       return Object.assign(new SubmitResponsePayload(), { accepted: true });
     });
   }

@@ -51,3 +51,15 @@ function smallestShownNonZero(cells: readonly number[], hidden: readonly boolean
 export function textAnswersVisible(total: number, minimumGroupSize: number): boolean {
   return total >= minimumGroupSize;
 }
+
+/**
+ * The number of answers to a group of polls (a session's, a community's), or null when it could
+ * single someone out: fewer than k in all, or one of the polls answered by fewer than k people
+ * (its own count is suppressed, and subtracting the shown counts of the other polls from this
+ * total would give it back).
+ */
+export function suppressedTotal(answersPerPoll: readonly number[], minimumGroupSize: number): number | null {
+  const total = answersPerPoll.reduce((sum, n) => sum + n, 0);
+  if (total < minimumGroupSize) return null;
+  return answersPerPoll.some((n) => n >= 1 && n < minimumGroupSize) ? null : total;
+}

@@ -1,15 +1,21 @@
 import { PageArgs } from '@hub/core';
-import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
+import { groupSizeOf, REQUIRES_GROUP_SIZE } from './group-size';
 import type { FeedbackLoaders } from './loaders';
 import { PollConnection } from './poll.resolver';
 import { PollKind } from './poll.entity';
 import { CommunityRef, SessionRef } from './refs';
+import { suppressedTotal } from './suppression';
 
-/** A page of one session's or community's polls; the page and its total are batched across all parents. */
+/** A page of one session's or community's polls (within the wall); the page and its total are batched across all parents. */
 async function pollsOf(id: string, page: PageArgs, kind: PollKind | null, pages: FeedbackLoaders['pollsOfSession']): Promise<PollConnection> {
   return new PollConnection(await pages.load({ id, filter: { kind }, first: page.first, after: page.after ?? null }));
 }
+
+const COUNT =
+  'Null when it could single someone out: fewer answers than the program\'s minimum group size, or a poll among them ' +
+  'answered by fewer people than that (its count would follow by subtraction).';
 
 @Resolver(() => SessionRef)
 export class SessionFeedbackResolver {
@@ -23,9 +29,11 @@ export class SessionFeedbackResolver {
     return pollsOf(session.id, page, kind ?? null, ctx.loaders.pollsOfSession);
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Answers given to all polls of this session.' })
-  feedbackResponseCount(@Root() session: SessionRef, @Ctx() ctx: FeedbackContext): Promise<number> {
-    return ctx.loaders.responseCountBySession.load({ id: session.id, filter: {} });
+  @Directive(REQUIRES_GROUP_SIZE)
+  @FieldResolver(() => Int, { nullable: true, description: `Answers given to all polls of this session. ${COUNT}` })
+  async feedbackResponseCount(@Root() session: SessionRef, @Ctx() ctx: FeedbackContext): Promise<number | null> {
+    const perPoll = await ctx.loaders.answersPerPollOfSession.load(session.id);
+    return suppressedTotal(perPoll.map((p) => p.count), groupSizeOf(session.program));
   }
 }
 
@@ -41,8 +49,10 @@ export class CommunityFeedbackResolver {
     return pollsOf(community.id, page, kind ?? null, ctx.loaders.pollsOfCommunity);
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Answers given to all polls of this community (outside its sessions).' })
-  feedbackResponseCount(@Root() community: CommunityRef, @Ctx() ctx: FeedbackContext): Promise<number> {
-    return ctx.loaders.responseCountByCommunity.load({ id: community.id, filter: {} });
+  @Directive(REQUIRES_GROUP_SIZE)
+  @FieldResolver(() => Int, { nullable: true, description: `Answers given to all polls of this community (outside its sessions). ${COUNT}` })
+  async feedbackResponseCount(@Root() community: CommunityRef, @Ctx() ctx: FeedbackContext): Promise<number | null> {
+    const perPoll = await ctx.loaders.answersPerPollOfCommunity.load(community.id);
+    return suppressedTotal(perPoll.map((p) => p.count), groupSizeOf(community.program));
   }
 }

@@ -1,19 +1,27 @@
 import { createFeedbackSubgraph, participantHash, Poll, PollAnswerType, PollKind, PollStatus } from '@hub/feedback';
-import { newId, type Subgraph } from '@hub/core';
+import { newId, newUntimedId, SCOPE_STATEMENTS, type AccessScope, type Subgraph } from '@hub/core';
 import { dropTestDatabases, testSubgraphConfig } from '../../../test/support/database';
 import { errorCode, postGraphQL } from '../../../test/support/graphql';
+import { partnerAdmin, scopeHeaders, scopeOf, SYSTEM_SCOPE } from '../../../test/support/scopes';
 
 const ORG = 'uniting';
 const PROGRAM = newId('prc', 'prg');
 const OTHER_PROGRAM = newId('prc', 'prg');
 const SESSION = newId(ORG, 'ses');
 const COMMUNITY = newId(ORG, 'com');
+/** Every organisation these tests run polls for: an answerer reads them all. */
+const WALL = [ORG, 'totals', 'bulk'];
+/** A participant answering as `subject` (each answerer its own subject). */
+const answerer = (subject: string): AccessScope => scopeOf('participant', { subject, organisations: WALL });
 
 describe('feedback subgraph', () => {
   const config = testSubgraphConfig('feedback');
   let subgraph: Subgraph;
   let url: string;
-  const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(url, query, variables);
+  const gql = async (query: string, variables?: Record<string, unknown>, scope: AccessScope = SYSTEM_SCOPE) =>
+    postGraphQL(url, query, variables, await scopeHeaders(scope));
+  /** Answers `pollId` as `subject`. */
+  const submit = (subject: string, input: Record<string, unknown>) => gql(SUBMIT, { input }, answerer(subject));
   const fields = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
     (res.errors?.[0]?.extensions?.fields as { field: string }[] | undefined)?.map((f) => f.field);
   const rows = async (sql: string, params: unknown[] = []) => subgraph.dataSource.query(sql, params);
@@ -23,24 +31,28 @@ describe('feedback subgraph', () => {
   const SUBMIT = `mutation($input: SubmitResponseInput!) { submitResponse(input: $input) { accepted } }`;
 
   async function createPoll(input: Record<string, unknown> = {}): Promise<string> {
-    const res = await gql(CREATE, {
-      input: { organisationId: ORG, programId: PROGRAM, sessionId: SESSION, kind: 'POLL', question: 'How was it?', answerType: 'CHOICE', options: ['Good', 'Okay', 'Poor'], ...input },
-    });
+    const full = { organisationId: ORG, programId: PROGRAM, sessionId: SESSION, kind: 'POLL', question: 'How was it?', answerType: 'CHOICE', options: ['Good', 'Okay', 'Poor'], ...input };
+    const res = await gql(CREATE, { input: full }, partnerAdmin(full.organisationId as string));
     expect(res.errors).toBeUndefined();
     return res.data?.createPoll.id;
   }
 
-  /** Answers a poll as `n` new participants with the same answer. */
+  /** Answers a poll as `n` new participants (each its own subject) with the same answer. */
   async function answer(pollId: string, n: number, answer: Record<string, unknown>, tag = Math.random().toString(36).slice(2)): Promise<void> {
     for (let i = 0; i < n; i++) {
-      const res = await gql(SUBMIT, { input: { pollId, participantRef: `${tag}-${i}`, ...answer } });
+      const res = await submit(`${tag}-${i}`, { pollId, ...answer });
       expect(res.errors).toBeUndefined();
     }
   }
 
-  const RESULTS = `query($id: ID!) { poll(id: $id) { results {
-    responseCount suppressed minimumGroupSize options { label count } ratingDistribution { rating count } averageRating textAnswers } } }`;
-  const results = async (id: string) => (await gql(RESULTS, { id })).data?.poll.results;
+  /**
+   * A poll's results as the gateway asks for them: `results` @requires the program's minimum group
+   * size, so it comes in the representation (the gateway fetched it from partners).
+   */
+  const RESULTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Poll { results {
+    responseCount suppressed minimumGroupSize options { label count } ratingDistribution { rating count } averageRating textAnswers } } } }`;
+  const results = async (id: string, minimumGroupSize = 5, scope: AccessScope = SYSTEM_SCOPE) =>
+    (await gql(RESULTS, { r: [{ __typename: 'Poll', id, program: { minimumGroupSize } }] }, scope)).data?._entities[0]?.results;
 
   beforeAll(async () => {
     subgraph = await createFeedbackSubgraph(config);
@@ -77,10 +89,21 @@ describe('feedback subgraph', () => {
 
     it('gives rating polls the fixed 1 to 5 scale and no options', async () => {
       const res = await gql(CREATE, {
-        input: { organisationId: ORG, programId: PROGRAM, communityId: COMMUNITY, kind: 'CONFIDENCE', question: 'How confident are you?', answerType: 'RATING', minimumGroupSize: 3 },
+        input: { organisationId: ORG, programId: PROGRAM, communityId: COMMUNITY, kind: 'CONFIDENCE', question: 'How confident are you?', answerType: 'RATING' },
       });
       expect(res.errors).toBeUndefined();
-      expect(res.data?.createPoll).toMatchObject({ options: [], ratingScale: { min: 1, max: 5 }, minimumGroupSize: 3 });
+      expect(res.data?.createPoll).toMatchObject({ options: [], ratingScale: { min: 1, max: 5 } });
+    });
+
+    it('takes the minimum group size from the program (required from partners), never below 3, and not from the poll\'s input', async () => {
+      const pollId = await createPoll();
+      const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Poll { minimumGroupSize results { minimumGroupSize } } } }`;
+      const sizes = async (program: unknown) => (await gql(q, { r: [{ __typename: 'Poll', id: pollId, program }] })).data?._entities[0];
+      expect(await sizes({ minimumGroupSize: 8 })).toEqual({ minimumGroupSize: 8, results: { minimumGroupSize: 8 } });
+      expect(await sizes({ minimumGroupSize: 1 })).toEqual({ minimumGroupSize: 3, results: { minimumGroupSize: 3 } });
+      expect(await sizes(null)).toEqual({ minimumGroupSize: 5, results: { minimumGroupSize: 5 } });
+      const input = await gql(`{ __type(name: "CreatePollInput") { inputFields { name } } }`);
+      expect(input.data?.__type.inputFields.map((f: { name: string }) => f.name)).not.toContain('minimumGroupSize');
     });
 
     const base = { organisationId: ORG, programId: PROGRAM, sessionId: SESSION, kind: 'POLL', question: 'Q?', answerType: 'CHOICE', options: ['A', 'B'] };
@@ -91,7 +114,6 @@ describe('feedback subgraph', () => {
       ['a community ID of the wrong kind', { sessionId: null, communityId: SESSION }, ['input.communityId']],
       ['a malformed program ID', { programId: 'mytime' }, ['input.programId']],
       ['a malformed organisation key', { organisationId: 'Not A Key' }, ['input.organisationId']],
-      ['a minimum group size below 3', { minimumGroupSize: 2 }, ['input.minimumGroupSize']],
       ['a blank question', { question: '   ' }, ['input.question']],
       ['a question over 500 characters', { question: 'x'.repeat(501) }, ['input.question']],
       ['a choice poll without options', { options: null }, ['input.options']],
@@ -105,7 +127,7 @@ describe('feedback subgraph', () => {
       ['a close in the past', { closesAt: '2020-01-01T00:00:00Z' }, ['input.closesAt']],
     ])('refuses %s, naming the field, and saves nothing', async (_case, change, named) => {
       const before = await count('poll');
-      const res = await gql(CREATE, { input: { ...base, ...change } });
+      const res = await gql(CREATE, { input: { ...base, ...change } }, partnerAdmin(ORG));
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(fields(res)).toEqual(named);
       expect(await count('poll')).toBe(before);
@@ -129,23 +151,24 @@ describe('feedback subgraph', () => {
   describe('anonymous answers', () => {
     it('accepts an answer and returns nothing but that it was accepted', async () => {
       const pollId = await createPoll();
-      const res = await gql(`mutation($input: SubmitResponseInput!) { submitResponse(input: $input) { accepted } }`, {
-        input: { pollId, participantRef: 'parent-17', choice: 1 },
-      });
+      const res = await submit('parent-17', { pollId, choice: 1 });
       expect(res.errors).toBeUndefined();
       expect(res.data?.submitResponse).toEqual({ accepted: true });
       const payload = await gql(`{ __type(name: "SubmitResponsePayload") { fields { name } } }`);
       expect(payload.data?.__type.fields).toEqual([{ name: 'accepted' }]);
+      const input = await gql(`{ __type(name: "SubmitResponseInput") { inputFields { name } } }`);
+      expect(input.data?.__type.inputFields.map((f: { name: string }) => f.name)).toEqual(['pollId', 'choice', 'rating', 'text']);
     });
 
-    it('stores the answer with no identity and only its day, and who took part only as a keyed hash apart from it', async () => {
+    it('stores the answer with no identity and only its day, and who took part only as a keyed hash in one sorted array per poll', async () => {
       const pollId = await createPoll();
-      await gql(SUBMIT, { input: { pollId, participantRef: 'parent-42', choice: 2 } });
+      await submit('parent-42', { pollId, choice: 2 });
+      await submit('parent-43', { pollId, choice: 1 });
       const columns = await rows(`SELECT table_name, column_name, data_type FROM information_schema.columns
         WHERE table_name IN ('response', 'participation') ORDER BY table_name, ordinal_position`);
       expect(columns.map((c: { table_name: string; column_name: string }) => `${c.table_name}.${c.column_name}`)).toEqual([
         'participation.poll_id',
-        'participation.participant_hash',
+        'participation.hashes',
         'response.id',
         'response.poll_id',
         'response.choice',
@@ -154,32 +177,54 @@ describe('feedback subgraph', () => {
         'response.submitted_on',
       ]);
       expect(columns.find((c: { column_name: string }) => c.column_name === 'submitted_on').data_type).toBe('date');
-      const [response] = await rows(`SELECT choice, submitted_on::text AS day FROM response WHERE poll_id = $1`, [pollId]);
-      expect(response).toEqual({ choice: 2, day: new Date().toISOString().slice(0, 10) });
-      const participation = await rows(`SELECT participant_hash FROM participation WHERE poll_id = $1`, [pollId]);
-      expect(participation).toEqual([{ participant_hash: participantHash(pollId, 'parent-42') }]);
-      expect(participation[0].participant_hash).not.toContain('parent-42');
+      const answers = await rows(`SELECT id, choice, submitted_on::text AS day FROM response WHERE poll_id = $1 ORDER BY choice`, [pollId]);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(answers).toEqual([
+        { id: expect.stringMatching(/^uniting\.rsp_[0-9A-HJKMNP-TV-Z]{26}$/), choice: 1, day: today },
+        { id: expect.stringMatching(/^uniting\.rsp_[0-9A-HJKMNP-TV-Z]{26}$/), choice: 2, day: today },
+      ]);
+      const participation = await rows(`SELECT * FROM participation WHERE poll_id = $1`, [pollId]);
+      expect(participation).toEqual([{ poll_id: pollId, hashes: [participantHash(pollId, 'parent-42'), participantHash(pollId, 'parent-43')].sort() }]);
+      expect(participation[0].hashes.join()).not.toContain('parent-4');
     });
 
-    it('refuses a second answer by the same participant as a conflict and saves nothing', async () => {
+    it('refuses a second answer by the same subject as a conflict and saves nothing', async () => {
       const pollId = await createPoll();
-      await gql(SUBMIT, { input: { pollId, participantRef: 'parent-1', choice: 0 } });
-      const [responses, participations] = [await count('response'), await count('participation')];
-      const again = await gql(SUBMIT, { input: { pollId, participantRef: 'parent-1', choice: 1 } });
+      await submit('parent-1', { pollId, choice: 0 });
+      const [responses, participation] = [await count('response'), await rows(`SELECT hashes FROM participation WHERE poll_id = $1`, [pollId])];
+      const again = await submit('parent-1', { pollId, choice: 1 });
       expect(errorCode(again)).toBe('CONFLICT');
-      expect(fields(again)).toEqual(['input.participantRef']);
-      expect([await count('response'), await count('participation')]).toEqual([responses, participations]);
+      expect(fields(again)).toEqual(['input.pollId']);
+      expect(await count('response')).toBe(responses);
+      expect(await rows(`SELECT hashes FROM participation WHERE poll_id = $1`, [pollId])).toEqual(participation);
       const otherPoll = await createPoll();
-      const elsewhere = await gql(SUBMIT, { input: { pollId: otherPoll, participantRef: 'parent-1', choice: 1 } });
+      const elsewhere = await submit('parent-1', { pollId: otherPoll, choice: 1 });
       expect(elsewhere.data?.submitResponse.accepted).toBe(true);
     });
 
-    it('takes exactly one of many simultaneous answers by the same participant', async () => {
+    it('takes exactly one of many simultaneous answers by the same subject', async () => {
       const pollId = await createPoll();
-      const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => gql(SUBMIT, { input: { pollId, participantRef: 'eager', choice: i % 3 } })));
+      const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => submit('eager', { pollId, choice: i % 3 })));
       expect(attempts.filter((a) => a.data?.submitResponse?.accepted)).toHaveLength(1);
       expect(attempts.filter((a) => errorCode(a) === 'CONFLICT')).toHaveLength(7);
       expect(await rows(`SELECT count(*)::int AS n FROM response WHERE poll_id = $1`, [pollId])).toEqual([{ n: 1 }]);
+      expect(await rows(`SELECT cardinality(hashes) AS n FROM participation WHERE poll_id = $1`, [pollId])).toEqual([{ n: 1 }]);
+    });
+
+    it('takes simultaneous answers by different subjects, each hash once, in sorted order', async () => {
+      const pollId = await createPoll();
+      const subjects = Array.from({ length: 8 }, (_, i) => `together-${i}`);
+      const attempts = await Promise.all(subjects.map((subject) => submit(subject, { pollId, choice: 0 })));
+      expect(attempts.every((a) => a.data?.submitResponse?.accepted)).toBe(true);
+      const [{ hashes }] = await rows(`SELECT hashes FROM participation WHERE poll_id = $1`, [pollId]);
+      expect(hashes).toEqual(subjects.map((subject) => participantHash(pollId, subject)).sort());
+    });
+
+    it('refuses the system scope, which is nobody', async () => {
+      const pollId = await createPoll();
+      const res = await gql(SUBMIT, { input: { pollId, choice: 0 } });
+      expect(errorCode(res)).toBe('FORBIDDEN');
+      expect(await rows(`SELECT 1 FROM participation WHERE poll_id = $1`, [pollId])).toEqual([]);
     });
 
     it.each([
@@ -196,7 +241,7 @@ describe('feedback subgraph', () => {
       ['TEXT', { text: '   ' }, 'input.text'],
     ])('on a %s poll refuses %j, naming %s, and records no participation', async (answerType, answer, field) => {
       const pollId = await createPoll(answerType === 'CHOICE' ? {} : { answerType, options: null });
-      const res = await gql(SUBMIT, { input: { pollId, participantRef: 'parent-9', ...answer } });
+      const res = await submit('parent-9', { pollId, ...answer });
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(fields(res)).toEqual([field]);
       expect(await rows(`SELECT 1 FROM participation WHERE poll_id = $1`, [pollId])).toEqual([]);
@@ -205,20 +250,20 @@ describe('feedback subgraph', () => {
     it('refuses answers to a closed poll or one not open yet as a conflict', async () => {
       const closed = await createPoll();
       await gql(`mutation($id: ID!) { closePoll(id: $id) { id } }`, { id: closed });
-      const late = await gql(SUBMIT, { input: { pollId: closed, participantRef: 'p', choice: 0 } });
+      const late = await submit('p', { pollId: closed, choice: 0 });
       expect(errorCode(late)).toBe('CONFLICT');
       expect(fields(late)).toEqual(['input.pollId']);
       const future = await createPoll({ opensAt: '2030-01-01T00:00:00Z' });
-      const early = await gql(SUBMIT, { input: { pollId: future, participantRef: 'p', choice: 0 } });
+      const early = await submit('p', { pollId: future, choice: 0 });
       expect(errorCode(early)).toBe('CONFLICT');
       expect(await rows(`SELECT 1 FROM participation WHERE poll_id IN ($1, $2)`, [closed, future])).toEqual([]);
     });
 
     it('answers NOT_FOUND for an unknown poll and BAD_USER_INPUT for a malformed poll ID', async () => {
-      const unknown = await gql(SUBMIT, { input: { pollId: newId(ORG, 'pol'), participantRef: 'p', choice: 0 } });
+      const unknown = await submit('p', { pollId: newId(ORG, 'pol'), choice: 0 });
       expect(errorCode(unknown)).toBe('NOT_FOUND');
       expect(fields(unknown)).toEqual(['input.pollId']);
-      const bad = await gql(SUBMIT, { input: { pollId: SESSION, participantRef: 'p', choice: 0 } });
+      const bad = await submit('p', { pollId: SESSION, choice: 0 });
       expect(errorCode(bad)).toBe('BAD_USER_INPUT');
       expect(fields(bad)).toEqual(['input.pollId']);
     });
@@ -227,14 +272,14 @@ describe('feedback subgraph', () => {
       const pollId = await createPoll({ answerType: 'RATING', options: null });
       await rows(`ALTER TABLE response ADD CONSTRAINT test_refuse_three CHECK (rating <> 3)`);
       try {
-        const failed = await gql(SUBMIT, { input: { pollId, participantRef: 'parent-5', rating: 3 } });
+        const failed = await submit('parent-5', { pollId, rating: 3 });
         expect(failed.data?.submitResponse).toBeUndefined();
         expect(failed.errors).toBeDefined();
         expect(await rows(`SELECT 1 FROM participation WHERE poll_id = $1`, [pollId])).toEqual([]);
       } finally {
         await rows(`ALTER TABLE response DROP CONSTRAINT test_refuse_three`);
       }
-      const retry = await gql(SUBMIT, { input: { pollId, participantRef: 'parent-5', rating: 3 } });
+      const retry = await submit('parent-5', { pollId, rating: 3 });
       expect(retry.data?.submitResponse.accepted).toBe(true);
     });
   });
@@ -273,10 +318,10 @@ describe('feedback subgraph', () => {
     });
 
     it('gives the rating distribution and average when every rating count can be shown', async () => {
-      const pollId = await createPoll({ kind: 'OUTCOME', answerType: 'RATING', options: null, minimumGroupSize: 3 });
+      const pollId = await createPoll({ kind: 'OUTCOME', answerType: 'RATING', options: null });
       await answer(pollId, 4, { rating: 5 });
       await answer(pollId, 3, { rating: 4 });
-      const shown = await results(pollId);
+      const shown = await results(pollId, 3);
       expect(shown.ratingDistribution).toEqual([
         { rating: 1, count: 0 },
         { rating: 2, count: 0 },
@@ -289,23 +334,23 @@ describe('feedback subgraph', () => {
     });
 
     it('leaves the average out when a rating count is hidden, since it would give the hidden counts back', async () => {
-      const pollId = await createPoll({ kind: 'OUTCOME', answerType: 'RATING', options: null, minimumGroupSize: 3 });
+      const pollId = await createPoll({ kind: 'OUTCOME', answerType: 'RATING', options: null });
       await answer(pollId, 4, { rating: 5 });
       await answer(pollId, 3, { rating: 4 });
       await answer(pollId, 1, { rating: 1 });
-      const shown = await results(pollId);
+      const shown = await results(pollId, 3);
       expect(shown.responseCount).toBe(8);
       expect(shown.ratingDistribution.map((r: { count: number | null }) => r.count)).toEqual([null, 0, 0, null, 4]);
       expect(shown.averageRating).toBeNull();
     });
 
     it('shows free-text answers only once the minimum group size has answered', async () => {
-      const pollId = await createPoll({ kind: 'EVALUATION', answerType: 'TEXT', options: null, minimumGroupSize: 3 });
+      const pollId = await createPoll({ kind: 'EVALUATION', answerType: 'TEXT', options: null });
       await answer(pollId, 1, { text: 'More time for questions' });
       await answer(pollId, 1, { text: 'Loved it' });
-      expect(await results(pollId)).toMatchObject({ responseCount: null, suppressed: true, textAnswers: [] });
+      expect(await results(pollId, 3)).toMatchObject({ responseCount: null, suppressed: true, textAnswers: [] });
       await answer(pollId, 1, { text: '  Good snacks  ' });
-      const shown = await results(pollId);
+      const shown = await results(pollId, 3);
       expect(shown.responseCount).toBe(3);
       expect([...shown.textAnswers].sort()).toEqual(['Good snacks', 'Loved it', 'More time for questions']);
     });
@@ -328,7 +373,6 @@ describe('feedback subgraph', () => {
           question: `Question ${i}`,
           answerType: PollAnswerType.CHOICE,
           options: ['Yes', 'No'],
-          minimumGroupSize: 3,
           status: PollStatus.OPEN,
           opensAt: null,
           closesAt: null,
@@ -367,8 +411,9 @@ describe('feedback subgraph', () => {
       const statementsFor = async (n: number) => {
         const own = newId('bulk', 'prg');
         const polls = await bulkPolls(n, (i) => ({ programId: own, sessionId: newId('bulk', 'ses'), answerType: i % 3 ? PollAnswerType.CHOICE : PollAnswerType.TEXT, options: i % 3 ? ['Yes', 'No'] : null }));
-        const answers = polls.flatMap((p) => Array.from({ length: 3 }, () => (p.answerType === PollAnswerType.TEXT ? [p.id, null, 'words'] : [p.id, 0, null])));
-        await rows(`INSERT INTO response (poll_id, choice, text) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])`, [
+        const answers = polls.flatMap((p) => Array.from({ length: 5 }, () => (p.answerType === PollAnswerType.TEXT ? [p.id, null, 'words'] : [p.id, 0, null])));
+        await rows(`INSERT INTO response (id, poll_id, choice, text) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])`, [
+          answers.map(() => newUntimedId('bulk', 'rsp')),
           answers.map((a) => a[0]),
           answers.map((a) => a[1]),
           answers.map((a) => a[2]),
@@ -379,14 +424,14 @@ describe('feedback subgraph', () => {
           results { responseCount options { count } textAnswers } } } }`, { p: own });
         expect(res.errors).toBeUndefined();
         expect(res.data?.polls.nodes).toHaveLength(n);
-        expect(res.data?.polls.nodes[0].session.feedbackResponseCount).toBe(3);
-        expect(res.data?.polls.nodes.every((p: { results: { responseCount: number } }) => p.results.responseCount === 3)).toBe(true);
+        expect(res.data?.polls.nodes[0].session.feedbackResponseCount).toBe(5);
+        expect(res.data?.polls.nodes.every((p: { results: { responseCount: number } }) => p.results.responseCount === 5)).toBe(true);
         return subgraph.statements.count - before;
       };
       const ten = await statementsFor(10);
       const hundred = await statementsFor(100);
       expect(hundred).toBe(ten);
-      expect(ten).toBeLessThanOrEqual(8);
+      expect(ten).toBeLessThanOrEqual(8 + SCOPE_STATEMENTS);
     });
 
     it('resolves Poll references in one query for many keys, with null for unknown or malformed IDs', async () => {
@@ -396,23 +441,29 @@ describe('feedback subgraph', () => {
         r: [{ __typename: 'Poll', id: a.id }, { __typename: 'Poll', id: b.id }, { __typename: 'Poll', id: newId('bulk', 'pol') }, { __typename: 'Poll', id: 'garbage' }],
       });
       expect(res.data?._entities).toEqual([{ id: a.id, question: a.question }, { id: b.id, question: b.question }, null, null]);
-      expect(subgraph.statements.count - before).toBe(1);
+      expect(subgraph.statements.count - before).toBe(1 + SCOPE_STATEMENTS);
     });
+
+    /** `perPoll` answers to each poll, inserted directly. */
+    async function answerDirectly(polls: Poll[], perPoll: number): Promise<void> {
+      const pollIds = polls.flatMap((p) => Array.from({ length: perPoll }, () => p.id));
+      await rows(`INSERT INTO response (id, poll_id, choice) SELECT unnest($1::text[]), unnest($2::text[]), 1`, [pollIds.map(() => newUntimedId('bulk', 'rsp')), pollIds]);
+    }
 
     it('extends Session and Community with their polls and response counts, batched across 10 or 100 of them', async () => {
       const statementsFor = async (n: number) => {
         const sessions = Array.from({ length: n }, () => newId('bulk', 'ses'));
         const polls = await bulkPolls(n * 2, (i) => ({ sessionId: sessions[i % n], kind: i < n ? PollKind.POLL : PollKind.CHECK_IN }));
-        await rows(`INSERT INTO response (poll_id, choice) SELECT unnest($1::text[]), 1`, [polls.map((p) => p.id)]);
+        await answerDirectly(polls, 3);
         const before = subgraph.statements.count;
         const res = await gql(`query($r: [_Any!]!) { _entities(representations: $r) {
           ... on Session { id feedbackResponseCount polls(first: 1) { totalCount nodes { id } pageInfo { hasNextPage } } checkIns: polls(kind: CHECK_IN) { totalCount } } } }`, {
-          r: sessions.map((id) => ({ __typename: 'Session', id })),
+          r: sessions.map((id) => ({ __typename: 'Session', id, program: { minimumGroupSize: 3 } })),
         });
         expect(res.errors).toBeUndefined();
         expect(res.data?._entities[0]).toEqual({
           id: sessions[0],
-          feedbackResponseCount: 2,
+          feedbackResponseCount: 6,
           polls: { totalCount: 2, nodes: [{ id: [polls[0].id, polls[n].id].sort().reverse()[0] }], pageInfo: { hasNextPage: true } },
           checkIns: { totalCount: 1 },
         });
@@ -421,12 +472,35 @@ describe('feedback subgraph', () => {
       expect(await statementsFor(100)).toBe(await statementsFor(10));
 
       const res = await gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Community { id feedbackResponseCount polls { totalCount } } } }`, {
-        r: [{ __typename: 'Community', id: community }, { __typename: 'Community', id: newId('bulk', 'com') }],
+        r: [{ __typename: 'Community', id: community, program: { minimumGroupSize: 3 } }, { __typename: 'Community', id: newId('bulk', 'com'), program: { minimumGroupSize: 3 } }],
       });
       expect(res.data?._entities).toEqual([
-        { id: community, feedbackResponseCount: 0, polls: { totalCount: 2 } },
-        { id: expect.any(String), feedbackResponseCount: 0, polls: { totalCount: 0 } },
+        { id: community, feedbackResponseCount: null, polls: { totalCount: 2 } },
+        { id: expect.any(String), feedbackResponseCount: null, polls: { totalCount: 0 } },
       ]);
+    });
+
+    it('gives a session\'s response count only when neither it nor any of its polls is below the program\'s minimum group size', async () => {
+      const count = async (session: string, minimumGroupSize: number) =>
+        (await gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { feedbackResponseCount } } }`, {
+          r: [{ __typename: 'Session', id: session, program: { minimumGroupSize } }],
+        })).data?._entities[0].feedbackResponseCount;
+      const small = newId('bulk', 'ses');
+      await answerDirectly(await bulkPolls(1, () => ({ sessionId: small })), 4);
+      expect(await count(small, 5)).toBeNull();
+      expect(await count(small, 4)).toBe(4);
+      // 6 + 2: the second poll's suppressed 2 would follow from 8 - 6
+      const mixed = newId('bulk', 'ses');
+      const [big, few] = await bulkPolls(2, () => ({ sessionId: mixed }));
+      await answerDirectly([big], 6);
+      await answerDirectly([few], 2);
+      expect(await count(mixed, 5)).toBeNull();
+      expect(await count(mixed, 3)).toBeNull();
+      await answerDirectly([few], 3);
+      expect(await count(mixed, 5)).toBe(11);
+      // the default, 5, when the program is unknown
+      const unknown = await gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { feedbackResponseCount } } }`, { r: [{ __typename: 'Session', id: small, program: null }] });
+      expect(unknown.data?._entities[0].feedbackResponseCount).toBeNull();
     });
 
     it('pages a session\'s polls newest first with its own cursor', async () => {
@@ -490,7 +564,7 @@ describe('feedback subgraph', () => {
         p: program,
       });
       expect(res.data?._entities.map((e: { feedbackResponseCount: number }) => e.feedbackResponseCount)).toEqual([3, 0, 0, 0, 0]);
-      expect(subgraph.statements.count - before).toBe(1);
+      expect(subgraph.statements.count - before).toBe(1 + SCOPE_STATEMENTS);
     });
 
     it('refuses a window that ends before it starts, naming `to`, and a malformed program ID', async () => {

@@ -1,4 +1,22 @@
-import { badField, connectionOf, containing, inTransaction, IsDay, newId, notFound, PageArgs, paginate, TIER_KEY } from '@hub/core';
+import {
+  assertManageProgram,
+  assertRole,
+  badField,
+  connectionOf,
+  containing,
+  forbidden,
+  inTransaction,
+  IsDay,
+  mayManage,
+  mayManageProgram,
+  newId,
+  notFound,
+  PageArgs,
+  paginate,
+  TIER_KEY,
+  type AccessScope,
+} from '@hub/core';
+import { GraphQLError } from 'graphql';
 import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { PartnersContext } from './context';
@@ -107,7 +125,7 @@ export class UpdateProgramInput {
   reportingPeriods?: ReportingPeriodInput[];
 }
 
-@InputType({ description: 'Leave a flag out to keep its current value (a new partner shares session details only).' })
+@InputType({ description: 'Leave a flag out to keep its current value (a new partner shares nothing until it says so).' })
 export class SharingAgreementInput {
   @Field({ nullable: true })
   shareFacilitatorContacts?: boolean;
@@ -117,6 +135,11 @@ export class SharingAgreementInput {
 
   @Field({ nullable: true })
   shareEngagementPlans?: boolean;
+}
+
+/** A program's sharing agreements are seen by its national manager (all) and each partner's admins (their own). */
+function seesAgreement(scope: AccessScope, agreement: ProgramPartner): boolean {
+  return mayManageProgram(scope, agreement.programId) || mayManage(scope, agreement.organisationId);
 }
 
 function checkTiersAndPeriods(input: { tiers?: ProgramTierInput[]; reportingPeriods?: ReportingPeriodInput[] }): void {
@@ -160,13 +183,20 @@ export class ProgramResolver {
     return orgs.filter((o): o is Organisation => o instanceof Organisation);
   }
 
-  @FieldResolver(() => [ProgramPartner], { description: 'Each delivery partner\'s sharing agreement with this program.' })
-  sharingAgreements(@Root() program: Program, @Ctx() ctx: PartnersContext): Promise<ProgramPartner[]> {
-    return ctx.loaders.partnersOfProgram.load(program.id);
+  @FieldResolver(() => [ProgramPartner], {
+    description: 'Each delivery partner\'s sharing agreement with this program: all of them for its national manager, its own for a partner\'s admins, none for anyone else.',
+  })
+  async sharingAgreements(@Root() program: Program, @Ctx() ctx: PartnersContext): Promise<ProgramPartner[]> {
+    const agreements = await ctx.loaders.partnersOfProgram.load(program.id);
+    return agreements.filter((a) => seesAgreement(ctx.scope, a));
   }
 
-  @Mutation(() => Program)
+  @Mutation(() => Program, { description: 'A national manager, for its own organisation.' })
   createProgram(@Arg('input') input: CreateProgramInput, @Ctx() ctx: PartnersContext): Promise<Program> {
+    const { scope } = ctx;
+    if (scope.role !== 'system' && !(scope.role === 'national-manager' && scope.organisation === input.managingOrganisationId)) {
+      throw forbidden('Only a national manager may create a program, and only for its own organisation', 'input.managingOrganisationId');
+    }
     checkTiersAndPeriods(input);
     return inTransaction(ctx.db, async (m) => {
       const manager = await m.findOneBy(Organisation, { id: input.managingOrganisationId });
@@ -178,10 +208,13 @@ export class ProgramResolver {
     });
   }
 
-  @Mutation(() => Program)
+  @Mutation(() => Program, { description: 'The program\'s national manager only.' })
   updateProgram(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateProgramInput, @Ctx() ctx: PartnersContext): Promise<Program> {
-    checkTiersAndPeriods(input);
     return inTransaction(ctx.db, async (m) => {
+      // programs are in the directory everyone reads: an unknown ID is NOT_FOUND whoever asks
+      if (!(await m.existsBy(Program, { id }))) throw notFound('Program', id);
+      assertManageProgram(ctx.scope, id, 'id');
+      checkTiersAndPeriods(input);
       const program = await m.findOne(Program, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!program) throw notFound('Program', id);
       for (const key of ['name', 'description', 'minimumGroupSize', 'tiers', 'reportingPeriods'] as const) {
@@ -191,32 +224,62 @@ export class ProgramResolver {
     });
   }
 
-  @Mutation(() => ProgramPartner, { description: 'Adds a delivery partner to a program, or changes its sharing agreement.' })
+  @Mutation(() => ProgramPartner, {
+    description:
+      'The program\'s national manager adds a delivery partner; its sharing agreement starts closed. Adding an existing partner again changes nothing.',
+  })
   setProgramPartner(
     @Arg('programId', () => ID) programId: string,
     @Arg('organisationId', () => ID) organisationId: string,
     @Ctx() ctx: PartnersContext,
-    @Arg('sharing', () => SharingAgreementInput, { nullable: true }) sharing?: SharingAgreementInput,
   ): Promise<ProgramPartner> {
     return inTransaction(ctx.db, async (m) => {
       if (!(await m.existsBy(Program, { id: programId }))) throw notFound('Program', programId, 'programId');
+      assertManageProgram(ctx.scope, programId, 'programId');
       if (!(await m.existsBy(Organisation, { id: organisationId }))) throw notFound('Organisation', organisationId, 'organisationId');
-      const existing = await m.findOne(ProgramPartner, { where: { programId, organisationId }, lock: { mode: 'pessimistic_write' } });
-      const link =
-        existing ??
-        m.create(ProgramPartner, {
+      // race-safe: of two simultaneous adds one inserts, the other finds its row; an existing agreement is left alone
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(ProgramPartner)
+        .values({
           programId,
           organisationId,
           joinedOn: new Date().toISOString().slice(0, 10),
           shareFacilitatorContacts: false,
-          shareSessionDetails: true,
+          shareSessionDetails: false,
           shareEngagementPlans: false,
+        })
+        .orIgnore()
+        .execute();
+      return m.findOneByOrFail(ProgramPartner, { programId, organisationId });
+    });
+  }
+
+  @Mutation(() => ProgramPartner, {
+    description: 'A delivery partner\'s admins open or close what their organisation shares with the program\'s national manager.',
+  })
+  setSharingAgreement(
+    @Arg('programId', () => ID) programId: string,
+    @Arg('input', () => SharingAgreementInput) input: SharingAgreementInput,
+    @Ctx() ctx: PartnersContext,
+  ): Promise<ProgramPartner> {
+    // an administrator changes its own organisation's agreement: the organisation is the caller's, never an argument
+    assertRole(ctx.scope, ['partner-admin', 'national-manager'], 'change a sharing agreement');
+    const organisationId = ctx.scope.organisation;
+    if (!organisationId) throw forbidden('Only an organisation\'s administrators may change its sharing agreements');
+    return inTransaction(ctx.db, async (m) => {
+      const agreement = await m.findOne(ProgramPartner, { where: { programId, organisationId }, lock: { mode: 'pessimistic_write' } });
+      if (!agreement) {
+        throw new GraphQLError(`${organisationId} is not a partner of program ${programId}`, {
+          extensions: { code: 'NOT_FOUND', fields: [{ field: 'programId', message: 'not a program your organisation delivers' }] },
         });
-      for (const key of ['shareFacilitatorContacts', 'shareSessionDetails', 'shareEngagementPlans'] as const) {
-        const value = sharing?.[key];
-        if (value !== undefined && value !== null) link[key] = value;
       }
-      return m.save(ProgramPartner, link);
+      for (const key of ['shareFacilitatorContacts', 'shareSessionDetails', 'shareEngagementPlans'] as const) {
+        const value = input[key];
+        if (value !== undefined && value !== null) agreement[key] = value;
+      }
+      return m.save(ProgramPartner, agreement);
     });
   }
 }

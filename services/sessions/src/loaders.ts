@@ -63,14 +63,11 @@ export function createSessionsLoaders(ds: EntityManager, scope: AccessScope) {
       (a) => a.sessionId,
     ),
     rsvpCounts: aggregateLoader(async (ids: string[]) => {
-      const rows: { id: string; response: RsvpResponse; n: string }[] = await ds
-        .getRepository(Rsvp)
-        .createQueryBuilder('rsvp')
+      const rsvps = ds.getRepository(Rsvp).createQueryBuilder('rsvp').where('rsvp.session_id IN (:...ids)', { ids });
+      const rows: { id: string; response: RsvpResponse; n: string }[] = await withinWall(rsvps, scope, 'rsvp.organisation_id')
         .select('rsvp.session_id', 'id')
         .addSelect('rsvp.response', 'response')
         .addSelect('COUNT(*)', 'n')
-        .where('rsvp.session_id IN (:...ids)', { ids })
-        .andWhere(scope.role === 'system' ? 'TRUE' : 'rsvp.organisation_id = ANY (:wallOrganisations)', { wallOrganisations: scope.organisations })
         .groupBy('rsvp.session_id')
         .addGroupBy('rsvp.response')
         .getRawMany();

@@ -1,13 +1,17 @@
 import { createSessionsSubgraph } from '@hub/sessions';
-import { newId, type Subgraph } from '@hub/core';
+import { newId, SCOPE_STATEMENTS, type AccessScope, type Subgraph } from '@hub/core';
 import { dropTestDatabases, testSubgraphConfig } from '../../../test/support/database';
 import { errorCode, postGraphQL } from '../../../test/support/graphql';
+import { scopeHeaders, scopeOf, SYSTEM_SCOPE } from '../../../test/support/scopes';
 
 describe('sessions subgraph', () => {
   const config = testSubgraphConfig('sessions');
   let subgraph: Subgraph;
   let url: string;
-  const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(url, query, variables);
+  /** As the hub itself (the system scope): access rules are tested in access.test.ts. */
+  const gql = async (query: string, variables?: Record<string, unknown>, scope: AccessScope = SYSTEM_SCOPE) =>
+    postGraphQL(url, query, variables, await scopeHeaders(scope));
+  const participant = (subject: string) => scopeOf('participant', { subject, organisations: ['uniting', 'prc'], programs: [program] });
 
   const program = newId('prc', 'prg');
   const otherProgram = newId('prc', 'prg');
@@ -244,7 +248,7 @@ describe('sessions subgraph', () => {
       const cancel = await gql(`mutation($id: ID!) { cancelSession(id: $id) { id } }`, { id });
       expect(errorCode(cancel)).toBe('CONFLICT');
       expect(cancel.errors?.[0].message).toContain('ENDED');
-      const rsvp = await gql(`mutation($id: ID!) { setRsvp(input: { sessionId: $id, participantRef: "p-1", response: GOING }) { id } }`, { id });
+      const rsvp = await gql(`mutation($id: ID!) { setRsvp(input: { sessionId: $id, response: GOING }) { id } }`, { id }, participant('p-1'));
       expect(errorCode(rsvp)).toBe('CONFLICT');
     });
 
@@ -281,11 +285,11 @@ describe('sessions subgraph', () => {
       id = await schedule({ communityId: group, topic: 'Feelings', startsAt: '2025-03-01T09:00:00Z', endsAt: '2025-03-01T11:00:00Z', facilitatorIds: [ana] });
     });
 
-    it('keeps one RSVP per participant, the latest answer', async () => {
+    it('keeps one RSVP per participant (the token\'s subject), the latest answer', async () => {
       for (const [ref, response] of [['p-1', 'GOING'], ['p-2', 'MAYBE'], ['p-1', 'NOT_GOING'], ['p-3', 'GOING']]) {
-        const res = await gql(`mutation($id: ID!, $ref: String!, $r: RsvpResponse!) {
-          setRsvp(input: { sessionId: $id, participantRef: $ref, response: $r }) { participantRef response session { id } }
-        }`, { id, ref, r: response });
+        const res = await gql(`mutation($id: ID!, $r: RsvpResponse!) {
+          setRsvp(input: { sessionId: $id, response: $r }) { participantRef response session { id } }
+        }`, { id, r: response }, participant(ref));
         expect(res.data?.setRsvp).toEqual({ participantRef: ref, response, session: { id } });
       }
       const res = await gql(`query($id: ID!) { session(id: $id) { rsvps { participantRef response } rsvpCounts { going maybe notGoing } } }`, { id });
@@ -294,10 +298,14 @@ describe('sessions subgraph', () => {
       expect(res.data?.session.rsvps).toContainEqual({ participantRef: 'p-1', response: 'NOT_GOING' });
     });
 
-    it('refuses a participant reference that looks like a name', async () => {
-      const res = await gql(`mutation($id: ID!) { setRsvp(input: { sessionId: $id, participantRef: "Jane Smith", response: GOING }) { id } }`, { id });
-      expect(errorCode(res)).toBe('BAD_USER_INPUT');
-      expect(res.errors?.[0].extensions?.fields).toEqual([expect.objectContaining({ field: 'input.participantRef' })]);
+    it('takes no participant reference in the input: who answers is the caller', async () => {
+      const res = await gql(`mutation($id: ID!) { setRsvp(input: { sessionId: $id, participantRef: "p-4", response: GOING }) { id } }`, { id }, participant('p-4'));
+      expect(res.status).toBe(400);
+      expect(errorCode(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+      const named = await gql(`mutation($id: ID!) { setRsvp(input: { sessionId: $id, response: GOING }) { id } }`, { id }, participant('Jane Smith'));
+      expect(errorCode(named)).toBe('FORBIDDEN');
+      const counts = await gql(`query($id: ID!) { session(id: $id) { rsvpCounts { going maybe notGoing } } }`, { id });
+      expect(counts.data?.session.rsvpCounts).toEqual({ going: 1, maybe: 1, notGoing: 1 });
     });
 
     it('records attendance only once the session is LIVE or ENDED', async () => {
@@ -407,7 +415,7 @@ describe('sessions subgraph', () => {
         p: program,
         r: [{ __typename: 'Organisation', id: 'uniting' }, { __typename: 'Organisation', id: 'prc' }, { __typename: 'Organisation', id: 'nobody' }],
       });
-      expect(subgraph.statements.count - before).toBe(6);
+      expect(subgraph.statements.count - before).toBe(6 + SCOPE_STATEMENTS);
       expect(res.errors).toBeUndefined();
       expect(res.data?._entities).toEqual([
         { id: 'uniting', groups: 1, all: 2, held: 2, sessionCount: 7, elsewhere: 0, attendanceCount: 1 },
@@ -466,7 +474,7 @@ describe('sessions subgraph', () => {
         null,
         { id: sessionId, topic: 'Held last week' },
       ]);
-      expect(subgraph.statements.count - before).toBe(2);
+      expect(subgraph.statements.count - before).toBe(2 + SCOPE_STATEMENTS);
     });
   });
 

@@ -20,7 +20,9 @@ const POLICIES: (TablePolicy & { write: string; update?: string })[] = [
   { table: 'program', read: SIGNED_IN, write: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER} AND id = ANY (hub_programs())` },
   {
     table: 'program_partner',
-    read: `organisation_id = ANY (hub_orgs()) OR ${managerOfProgram('program_id')}`,
+    // the partner itself, not everyone whose wall it is in: another program's national manager reads
+    // the organisation's records but not what it agreed with a program that manager does not run
+    read: `organisation_id = hub_org() OR ${managerOfProgram('program_id')}`,
     // the program's national manager adds (and removes) partners; only the partner's admins change what it shares
     write: managerOfProgram('program_id'),
     update: adminsOf('organisation_id'),

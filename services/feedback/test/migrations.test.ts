@@ -1,0 +1,51 @@
+import { createFeedbackSubgraph, participantHash } from '@hub/feedback';
+import { newId, type Subgraph } from '@hub/core';
+import { dropTestDatabases, testSubgraphConfig } from '../../../test/support/database';
+
+describe('feedback migrations', () => {
+  const config = testSubgraphConfig('feedback');
+  let subgraph: Subgraph;
+  const rows = async (sql: string, params: unknown[] = []) => subgraph.dataSource.query(sql, params);
+
+  beforeAll(async () => {
+    subgraph = await createFeedbackSubgraph(config);
+  });
+  afterAll(async () => {
+    await subgraph.stop();
+    await dropTestDatabases(config);
+  });
+
+  it('moves answers and participations of the first shape into the anonymous one, and back', async () => {
+    // back to the first shape: row-level security off, participation per answer, UUID response IDs
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await rows(`SELECT relname, relrowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
+      { relname: 'participation', relrowsecurity: false },
+      { relname: 'poll', relrowsecurity: false },
+      { relname: 'response', relrowsecurity: false },
+    ]);
+    const poll = newId('uniting', 'pol');
+    await rows(`INSERT INTO poll (id, organisation_id, program_id, session_id, kind, question, answer_type, minimum_group_size)
+      VALUES ($1, 'uniting', $2, $3, 'CHECK_IN', 'Q?', 'RATING', 3)`, [poll, newId('prc', 'prg'), newId('uniting', 'ses')]);
+    const hashes = ['p-1', 'p-2', 'p-3'].map((p) => participantHash(poll, p));
+    for (const h of hashes) await rows(`INSERT INTO participation (poll_id, participant_hash) VALUES ($1, $2)`, [poll, h]);
+    const uuids: { id: string }[] = await rows(`INSERT INTO response (poll_id, rating, submitted_on) VALUES ($1, 4, '2025-01-02'), ($1, 5, '2025-01-03') RETURNING id::text`, [poll]);
+
+    await subgraph.dataSource.runMigrations({ transaction: 'each' });
+    expect(await rows(`SELECT poll_id, hashes FROM participation`)).toEqual([{ poll_id: poll, hashes: [...hashes].sort() }]);
+    const answers: { id: string; rating: number; day: string }[] = await rows(`SELECT id, rating, submitted_on::text AS day FROM response ORDER BY rating`);
+    expect(answers).toEqual([
+      { id: expect.stringMatching(/^uniting\.rsp_[0-9A-HJKMNP-TV-Z]{26}$/), rating: 4, day: '2025-01-02' },
+      { id: expect.stringMatching(/^uniting\.rsp_[0-9A-HJKMNP-TV-Z]{26}$/), rating: 5, day: '2025-01-03' },
+    ]);
+    // the new IDs are the old random UUIDs' bits, re-encoded: distinct, and nothing else
+    expect(new Set(answers.map((a) => a.id)).size).toBe(2);
+    expect(uuids).toHaveLength(2);
+    expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'minimum_group_size'`)).toEqual([]);
+    expect(await rows(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
+      { relname: 'participation', relrowsecurity: true, relforcerowsecurity: true },
+      { relname: 'poll', relrowsecurity: true, relforcerowsecurity: true },
+      { relname: 'response', relrowsecurity: true, relforcerowsecurity: true },
+    ]);
+  });
+});
