@@ -13,7 +13,7 @@ import { snapshotDatabases } from './support/snapshot';
 describe('access: another organisation\'s records', () => {
   let hub: TestHub;
   let program: SmallProgram;
-  let callers: Record<'partner-admin' | 'facilitator' | 'participant', Caller>;
+  let callers: Record<(typeof roles)[number], Caller>;
   const B = { org: 'partner-1', facilitator: '', community: '', session: '', poll: '', record: '', course: '', membership: '' };
 
   beforeAll(async () => {
@@ -36,7 +36,12 @@ describe('access: another organisation\'s records', () => {
     B.record = recordTraining.id;
     const { joinCommunity } = await mutate(b.admin, `mutation($f: ID!, $c: ID!) { joinCommunity(input: { facilitatorId: $f, communityId: $c }) { id } }`, { f: B.facilitator, c: B.community });
     B.membership = joinCommunity.id;
+    // the national manager of another program, which partner B does not deliver
+    const founder = await hub.as({ role: 'national-manager', org: 'othermgr' });
+    await mutate(founder, `mutation { createOrganisation(input: { id: "othermgr", name: "Another manager", kind: NATIONAL_MANAGER }) { id } }`);
+    const { createProgram: other } = await mutate(founder, `mutation { createProgram(input: { name: "Another program", managingOrganisationId: "othermgr" }) { id } }`);
     callers = {
+      'national manager of another program': await hub.as({ role: 'national-manager', org: 'othermgr', programs: [other.id] }),
       'partner-admin': a.admin,
       facilitator: await hub.as({ role: 'facilitator', org: a.id, facilitator: a.facilitatorIds[0] }),
       participant: await hub.as({ role: 'participant', org: a.id, programs: [program.programId], sub: 'participant-a' }),
@@ -44,11 +49,11 @@ describe('access: another organisation\'s records', () => {
   }, 120_000);
   afterAll(() => hub.stop());
 
-  const roles = ['partner-admin', 'facilitator', 'participant'] as const;
+  const roles = ['national manager of another program', 'partner-admin', 'facilitator', 'participant'] as const;
   const allowedErrors = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
     (res.errors ?? []).every((e) => ['FORBIDDEN', 'NOT_FOUND'].includes(String(e.extensions?.code)));
 
-  describe.each(roles)('a %s of partner A', (role) => {
+  describe.each(roles)('a %s (of partner A)', (role) => {
     it('gets nothing of B by ID', async () => {
       const res = await callers[role].query(
         `query($f: ID!, $c: ID!, $s: ID!, $p: ID!) { facilitator(id: $f) { id } community(id: $c) { id } session(id: $s) { id } poll(id: $p) { id } }`,
@@ -121,9 +126,12 @@ describe('access: another organisation\'s records', () => {
         [`mutation { updateOrganisation(id: "partner-1", input: { name: "Renamed" }) { id } }`, {}],
         [`mutation($p: ID!) { updateProgram(id: $p, input: { minimumGroupSize: 3 }) { id } }`, { p: program.programId }],
         [`mutation($p: ID!) { setProgramPartner(programId: $p, organisationId: "partner-1") { joinedOn } }`, { p: program.programId }],
-        [`mutation { createOrganisation(input: { id: "rogue", name: "Rogue" }) { id } }`, {}],
-        [`mutation { createRegion(input: { id: "rogue-land", name: "Rogue", level: STATE }) { id } }`, {}],
       ];
+      if (role !== 'national manager of another program') {
+        // registering organisations and regions is a national manager's job, but nobody else's
+        attempts.push([`mutation { createOrganisation(input: { id: "rogue", name: "Rogue" }) { id } }`, {}]);
+        attempts.push([`mutation { createRegion(input: { id: "rogue-land", name: "Rogue", level: STATE }) { id } }`, {}]);
+      }
       for (const [query, variables] of attempts) {
         const res = await callers[role].query(query, variables);
         expect({ query, codes: (res.errors ?? []).map((e) => e.extensions?.code) }).toEqual({ query, codes: [expect.stringMatching(/^(FORBIDDEN|NOT_FOUND)$/)] });

@@ -161,6 +161,57 @@ describe('the public edge', () => {
   });
 });
 
+describe('a gateway trusting an identity provider\'s published key set (AUTH_JWKS_URL)', () => {
+  let hub: TestHub;
+  let issuer: http.Server;
+  let gateway: Gateway;
+  let url: string;
+  let fetches = 0;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    issuer = http.createServer((_req, res) => {
+      fetches++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(hub.keys.jwks));
+    });
+    await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
+    gateway = await createGateway({
+      port: 0,
+      host: '127.0.0.1',
+      subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url()])) as never,
+      subgraphTimeoutMs: 5000,
+      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+      production: false,
+      logLevel: 'silent',
+      auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwksUrl: `http://127.0.0.1:${(issuer.address() as AddressInfo).port}/.well-known/jwks.json` },
+      gatewayPrivateKey: hub.keys.gateway.privateKey,
+      accessScopeTtlMs: 5000,
+      limits: DEFAULT_LIMITS,
+    });
+    url = await gateway.listen(0);
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    issuer.closeAllConnections();
+    await new Promise((resolve) => issuer.close(resolve));
+    await hub.stop();
+  });
+
+  it('accepts tokens signed by a published key, fetching the key set once, and refuses others', async () => {
+    const token = await hub.token({ role: 'partner-admin', org: 'edge-org' });
+    for (let i = 0; i < 3; i++) {
+      const res = await postGraphQL(url, `{ regions { id } }`, undefined, { authorization: `Bearer ${token}` });
+      expect(res.errors).toBeUndefined();
+    }
+    expect(fetches).toBe(1);
+    const stranger = await createHubKeys();
+    const forged = await mintToken({ ...stranger, issuer: hub.keys.issuer, audience: hub.keys.audience }, { role: 'partner-admin', org: 'edge-org' });
+    const res = await postGraphQL(url, `{ regions { id } }`, undefined, { authorization: `Bearer ${forged}` });
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('the gateway in front of one hung subgraph', () => {
   let hub: TestHub;
   let gateway: Gateway;
