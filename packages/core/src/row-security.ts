@@ -21,12 +21,21 @@ $$;
 CREATE OR REPLACE FUNCTION hub_facilitator() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT NULLIF(current_setting('hub.facilitator', true), '')
 $$;
+CREATE OR REPLACE FUNCTION hub_keep_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF to_jsonb(NEW) -> TG_ARGV[0] IS DISTINCT FROM to_jsonb(OLD) -> TG_ARGV[0] THEN
+    RAISE EXCEPTION 'the owner of a % record cannot change', TG_TABLE_NAME USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END
+$$;
 CREATE OR REPLACE FUNCTION hub_orgs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.orgs') $$;
 CREATE OR REPLACE FUNCTION hub_write_orgs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.write_orgs') $$;
 CREATE OR REPLACE FUNCTION hub_programs() RETURNS text[] LANGUAGE sql STABLE AS $$ SELECT hub_setting_list('hub.programs') $$;
 `;
 
 export const DROP_ROW_SECURITY_FUNCTIONS = `
+DROP FUNCTION IF EXISTS hub_keep_owner() CASCADE;
 DROP FUNCTION IF EXISTS hub_orgs(), hub_write_orgs(), hub_programs(), hub_org(), hub_facilitator(), hub_role(), hub_is_system(), hub_setting_list(text);
 `;
 
@@ -34,28 +43,38 @@ export interface TablePolicy {
   table: string;
   /** Who may read a row (SQL boolean over the row). The system scope always may. */
   read: string;
-  /** Who may insert or update a row into this state, or delete it. Default: `read`. */
+  /** Who may insert a row, update a row (before and after) or delete it. Default: `read`. */
   write?: string;
+  /** Where inserting, updating (the row after) or deleting differs from `write`. */
+  insert?: string;
+  update?: string;
+  delete?: string;
+  /** The column naming the row's owner: no update may change it, so nobody moves a row it can read into its own. */
+  owner?: string;
 }
 
 /** The usual tenant wall: rows of the caller's readable organisations; writes into its own. */
 export function tenantPolicy(table: string, column = 'organisation_id'): TablePolicy {
-  return { table, read: `${column} = ANY (hub_orgs())`, write: `${column} = ANY (hub_write_orgs())` };
+  return { table, read: `${column} = ANY (hub_orgs())`, write: `${column} = ANY (hub_write_orgs())`, owner: column };
 }
 
 /** SQL enabling and forcing row-level security on each table with its read and write policies. */
 export function rowSecuritySql(policies: TablePolicy[]): string {
   return policies
-    .map(({ table, read, write = read }) => {
-      const r = `hub_is_system() OR (${read})`;
-      const w = `hub_is_system() OR (${write})`;
+    .map(({ table, read, write = read, insert = write, update = write, delete: remove = write, owner }) => {
+      const rule = (sql: string) => `hub_is_system() OR (${sql})`;
+      // USING is the read rule because row locks (SELECT … FOR SHARE/UPDATE) use it: an answerer
+      // locks the poll it answers. The row after the update must pass the write rule, and its
+      // owner cannot change, so a readable row of another organisation stays out of reach.
       return `
 ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY;
-CREATE POLICY hub_read ON "${table}" FOR SELECT USING (${r});
-CREATE POLICY hub_insert ON "${table}" FOR INSERT WITH CHECK (${w});
-CREATE POLICY hub_update ON "${table}" FOR UPDATE USING (${r}) WITH CHECK (${w});
-CREATE POLICY hub_delete ON "${table}" FOR DELETE USING (${w});`;
+CREATE POLICY hub_read ON "${table}" FOR SELECT USING (${rule(read)});
+CREATE POLICY hub_insert ON "${table}" FOR INSERT WITH CHECK (${rule(insert)});
+CREATE POLICY hub_update ON "${table}" FOR UPDATE USING (${rule(read)}) WITH CHECK (${rule(update)});
+CREATE POLICY hub_delete ON "${table}" FOR DELETE USING (${rule(remove)});${
+        owner ? `\nCREATE TRIGGER hub_keep_owner BEFORE UPDATE ON "${table}" FOR EACH ROW EXECUTE FUNCTION hub_keep_owner('${owner}');` : ''
+      }`;
     })
     .join('\n');
 }
@@ -67,6 +86,7 @@ export function dropRowSecuritySql(tables: string[]): string {
       (t) => `
 DROP POLICY IF EXISTS hub_read ON "${t}"; DROP POLICY IF EXISTS hub_insert ON "${t}";
 DROP POLICY IF EXISTS hub_update ON "${t}"; DROP POLICY IF EXISTS hub_delete ON "${t}";
+DROP TRIGGER IF EXISTS hub_keep_owner ON "${t}";
 ALTER TABLE "${t}" NO FORCE ROW LEVEL SECURITY; ALTER TABLE "${t}" DISABLE ROW LEVEL SECURITY;`,
     )
     .join('\n');

@@ -238,8 +238,10 @@ describe('partners subgraph: who sees and changes what', () => {
       await expect(
         withScope(subgraph.requestDataSource, partnerAdmin('pa'), (m) => m.insert(Region, { id: 'nz', name: 'New Zealand', level: 'COUNTRY' as Region['level'], parentId: null })),
       ).rejects.toThrow(/row-level security/);
-      const renamed = await withScope(subgraph.requestDataSource, partnerAdmin('pa'), (m) => m.update(Organisation, { id: 'pb' }, { name: 'Taken' }));
-      expect(renamed.affected).toBe(0);
+      // another organisation's row is readable (the directory) but may not be written
+      await expect(withScope(subgraph.requestDataSource, partnerAdmin('pa'), (m) => m.update(Organisation, { id: 'pb' }, { name: 'Taken' }))).rejects.toThrow(/row-level security/);
+      // nor may its own row take another's key
+      await expect(withScope(subgraph.requestDataSource, partnerAdmin('pa'), (m) => m.update(Organisation, { id: 'pa' }, { id: 'pz' }))).rejects.toThrow(/owner/);
       await expect(
         withScope(subgraph.requestDataSource, manager(), (m) =>
           m.query(`INSERT INTO program (id, name, managing_organisation_id) VALUES ('nat2.prg_x', 'X', 'nat2')`),
@@ -262,7 +264,7 @@ describe('partners subgraph: who sees and changes what', () => {
     const wall = [await policies(), await forced(), await functions()];
     expect(wall[0]).toHaveLength(5 * 4);
     expect(wall[1]).toHaveLength(5);
-    expect(wall[2]).toHaveLength(8);
+    expect(wall[2]).toHaveLength(9);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect([await policies(), await forced(), await functions()]).toEqual([[], [], []]);
     await subgraph.dataSource.runMigrations({ transaction: 'each' });

@@ -9,15 +9,26 @@ const NATIONAL_MANAGER = `hub_role() = 'national-manager'`;
 /** The national manager of the program in `column` (its token's programs that its organisation manages). */
 const managerOfProgram = (column: string) => `(${column} = ANY (hub_programs()) AND ${NATIONAL_MANAGER})`;
 
-/**
- * Every table of this service but `migrations`. `write` is the insert, update and delete rule;
- * `update` where updating differs (inserts that differ are replaced in `up`).
- */
-const POLICIES: (TablePolicy & { write: string; update?: string })[] = [
+/** Every table of this service but `migrations`. */
+const POLICIES: TablePolicy[] = [
   { table: 'region', read: SIGNED_IN, write: NATIONAL_MANAGER },
-  { table: 'organisation', read: SIGNED_IN, write: adminsOf('id') },
-  { table: 'organisation_region', read: SIGNED_IN, write: adminsOf('organisation_id') },
-  { table: 'program', read: SIGNED_IN, write: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER} AND id = ANY (hub_programs())` },
+  // a national manager registers organisations (and the regions they serve); their admins change them
+  { table: 'organisation', read: SIGNED_IN, write: adminsOf('id'), insert: `${NATIONAL_MANAGER} OR ${adminsOf('id')}`, owner: 'id' },
+  {
+    table: 'organisation_region',
+    read: SIGNED_IN,
+    write: adminsOf('organisation_id'),
+    insert: `${NATIONAL_MANAGER} OR ${adminsOf('organisation_id')}`,
+    owner: 'organisation_id',
+  },
+  {
+    table: 'program',
+    read: SIGNED_IN,
+    write: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER} AND id = ANY (hub_programs())`,
+    // a national manager creates programs for its own organisation (not yet among its token's programs)
+    insert: `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER}`,
+    owner: 'managing_organisation_id',
+  },
   {
     table: 'program_partner',
     // the partner itself, not everyone whose wall it is in: another program's national manager reads
@@ -26,22 +37,9 @@ const POLICIES: (TablePolicy & { write: string; update?: string })[] = [
     // the program's national manager adds (and removes) partners; only the partner's admins change what it shares
     write: managerOfProgram('program_id'),
     update: adminsOf('organisation_id'),
+    owner: 'organisation_id',
   },
 ];
-
-const system = (rule: string) => `hub_is_system() OR (${rule})`;
-
-/** `rowSecuritySql` gives one write rule for insert, update and delete; this replaces a table's insert policy. */
-const insertPolicy = (table: string, rule: string) =>
-  `DROP POLICY hub_insert ON "${table}"; CREATE POLICY hub_insert ON "${table}" FOR INSERT WITH CHECK (${system(rule)});`;
-
-/**
- * `rowSecuritySql` lets an update reach every readable row; this one reaches only rows the caller
- * may write, so nobody can move another organisation's row into its own (same policy name, so
- * `dropRowSecuritySql` removes it).
- */
-const updatePolicy = (table: string, rule: string) =>
-  `DROP POLICY hub_update ON "${table}"; CREATE POLICY hub_update ON "${table}" FOR UPDATE USING (${system(rule)}) WITH CHECK (${system(rule)});`;
 
 /**
  * Row-level security for the program registry (docs/access.md). Regions, organisations and programs
@@ -56,12 +54,6 @@ export class PartnersRowSecurity1763900000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(ROW_SECURITY_FUNCTIONS);
     await q.query(rowSecuritySql(POLICIES));
-    for (const { table, write, update } of POLICIES) await q.query(updatePolicy(table, update ?? write));
-    // a national manager registers organisations (and the regions they serve); their admins change them
-    await q.query(insertPolicy('organisation', `${NATIONAL_MANAGER} OR ${adminsOf('id')}`));
-    await q.query(insertPolicy('organisation_region', `${NATIONAL_MANAGER} OR ${adminsOf('organisation_id')}`));
-    // a national manager creates programs for its own organisation (not yet among its token's programs)
-    await q.query(insertPolicy('program', `managing_organisation_id = hub_org() AND ${NATIONAL_MANAGER}`));
     // new agreements open nothing until the partner does
     await q.query(`ALTER TABLE program_partner ALTER COLUMN share_session_details SET DEFAULT false`);
   }
