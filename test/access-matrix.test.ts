@@ -14,6 +14,7 @@ describe('access: another organisation\'s records', () => {
   let hub: TestHub;
   let program: SmallProgram;
   let callers: Record<(typeof roles)[number], Caller>;
+  let otherProgram = '';
   const B = { org: 'partner-1', facilitator: '', community: '', session: '', poll: '', record: '', course: '', membership: '' };
 
   beforeAll(async () => {
@@ -40,6 +41,9 @@ describe('access: another organisation\'s records', () => {
     const founder = await hub.as({ role: 'national-manager', org: 'othermgr' });
     await mutate(founder, `mutation { createOrganisation(input: { id: "othermgr", name: "Another manager", kind: NATIONAL_MANAGER }) { id } }`);
     const { createProgram: other } = await mutate(founder, `mutation { createProgram(input: { name: "Another program", managingOrganisationId: "othermgr" }) { id } }`);
+    otherProgram = other.id;
+    const otherManager = await hub.as({ role: 'national-manager', org: 'othermgr', programs: [other.id] });
+    await mutate(otherManager, `mutation($p: ID!) { createTrainingCourse(input: { programId: $p, organisationId: "othermgr", name: "Their catalogue" }) { id } }`, { p: other.id });
     callers = {
       'national manager of another program': await hub.as({ role: 'national-manager', org: 'othermgr', programs: [other.id] }),
       'partner-admin': a.admin,
@@ -138,6 +142,17 @@ describe('access: another organisation\'s records', () => {
       }
       expect(await snapshotDatabases(hub)).toEqual(before);
     });
+  });
+
+  it('does not let a token widen its wall by naming a program its organisation does not deliver', async () => {
+    const catalogue = `query($p: ID!) { trainingCourses(programId: $p) { name } }`;
+    const owner = await hub.as({ role: 'national-manager', org: 'othermgr', programs: [otherProgram] });
+    expect((await owner.query(catalogue, { p: otherProgram })).data?.trainingCourses).toEqual([{ name: 'Their catalogue' }]);
+    for (const role of ['partner-admin', 'facilitator', 'participant'] as const) {
+      const claims = { role, org: 'partner-0', programs: [otherProgram], ...(role === 'facilitator' ? { facilitator: program.partners[0].facilitatorIds[0] } : {}) };
+      const res = await (await hub.as(claims)).query(catalogue, { p: otherProgram });
+      expect({ role, courses: res.data?.trainingCourses ?? [] }).toEqual({ role, courses: [] });
+    }
   });
 
   it('refuses B\'s records by _entities representation, sent to each subgraph with A\'s signed scope', async () => {

@@ -54,31 +54,29 @@ export class AccessScopes {
   }
 
   private async lookUp(claims: Claims): Promise<View> {
-    const programs = new Map<string, ProgramFacts>();
-    if (claims.organisation) {
+    // the programs the caller's organisation delivers, from the registry
+    const ofOrganisation = new Map<string, ProgramFacts>();
+    if (claims.organisation && claims.role !== 'national-manager') {
       const data = await this.ask<{ organisation: { programs: ProgramFacts[] } | null }>(
         `query HubAccessScope($org: ID!) { organisation(id: $org) { programs { ${PROGRAM_FIELDS} } } }`,
         { org: claims.organisation },
       );
-      for (const p of data.organisation?.programs ?? []) programs.set(p.id, p);
+      for (const p of data.organisation?.programs ?? []) ofOrganisation.set(p.id, p);
     }
-    const missing = claims.programs.filter((id) => !programs.has(id));
-    if (missing.length) {
-      const aliases = missing.map((_, i) => `p${i}: program(id: $p${i}) { ${PROGRAM_FIELDS} }`).join('\n');
-      const vars = missing.map((_, i) => `$p${i}: ID!`).join(', ');
-      const data = await this.ask<Record<string, ProgramFacts | null>>(
-        `query HubAccessPrograms(${vars}) { ${aliases} }`,
-        Object.fromEntries(missing.map((id, i) => [`p${i}`, id])),
-      );
-      for (const p of Object.values(data)) if (p) programs.set(p.id, p);
-    }
-
-    let mine = [...programs.values()];
+    const named = (ids: string[]) => ids.map((id) => ofOrganisation.get(id)).filter((p): p is ProgramFacts => !!p);
+    let mine: ProgramFacts[];
     if (claims.role === 'national-manager') {
-      // a national manager sees the programs its token names and its organisation manages
-      mine = mine.filter((p) => claims.programs.includes(p.id) && p.managingOrganisation.id === claims.organisation);
-    } else if (claims.role === 'participant' && claims.programs.length) {
-      mine = mine.filter((p) => claims.programs.includes(p.id));
+      // the programs its token names that its organisation manages
+      mine = (await this.programs(claims.programs)).filter((p) => p.managingOrganisation.id === claims.organisation);
+    } else if (claims.role === 'participant' && !claims.organisation) {
+      // a participant of no organisation: the programs its token names, as the issuer vouches
+      mine = await this.programs(claims.programs);
+    } else if (claims.role === 'participant') {
+      // a participant of a partner: its programs, narrowed to those its token names if it names any
+      mine = claims.programs.length ? named(claims.programs) : [...ofOrganisation.values()];
+    } else {
+      // a partner admin or facilitator: what its organisation delivers, whatever the token says
+      mine = [...ofOrganisation.values()];
     }
     const organisations = new Set<string>(claims.organisation ? [claims.organisation] : []);
     const shares: AccessScope['shares'] = { contacts: [], sessions: [], engagements: [] };
@@ -98,6 +96,14 @@ export class AccessScopes {
       organisations: unique([...organisations]),
       shares: { contacts: unique(shares.contacts), sessions: unique(shares.sessions), engagements: unique(shares.engagements) },
     };
+  }
+
+  private async programs(ids: string[]): Promise<ProgramFacts[]> {
+    if (!ids.length) return [];
+    const aliases = ids.map((_, i) => `p${i}: program(id: $p${i}) { ${PROGRAM_FIELDS} }`).join('\n');
+    const vars = ids.map((_, i) => `$p${i}: ID!`).join(', ');
+    const data = await this.ask<Record<string, ProgramFacts | null>>(`query HubAccessPrograms(${vars}) { ${aliases} }`, Object.fromEntries(ids.map((id, i) => [`p${i}`, id])));
+    return Object.values(data).filter((p): p is ProgramFacts => !!p);
   }
 
   private async ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {

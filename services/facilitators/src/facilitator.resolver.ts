@@ -32,8 +32,12 @@ const PHONE = /^\+?[0-9][0-9 ()-]{4,27}[0-9]$/;
 @ObjectType()
 export class FacilitatorConnection extends connectionOf(Facilitator, 'Facilitator') {}
 
-/** Fields a facilitator may change on its own record (its contact details); the rest is its administrators'. */
-const OWN_CONTACT_FIELDS = new Set(['email', 'phone']);
+/**
+ * Fields a facilitator may change on its own record; the rest is its administrators'. Not its
+ * email: an address must be unique in the organisation, so a refused change would tell the
+ * facilitator that a colleague uses it.
+ */
+const OWN_CONTACT_FIELDS = new Set(['phone']);
 
 /**
  * Who may update facilitator `id`: its organisation's administrators; the facilitator itself,
@@ -45,7 +49,7 @@ function checkMayUpdate(scope: AccessScope, id: string, input: UpdateFacilitator
   if (mayManage(scope, owner)) return;
   if (scope.role === 'facilitator' && scope.facilitator === id) {
     const other = Object.keys(input).find((k) => (input as Record<string, unknown>)[k] !== undefined && !OWN_CONTACT_FIELDS.has(k));
-    if (other) throw forbidden('A facilitator may change only its own contact details (email, phone)', `input.${other}`);
+    if (other) throw forbidden('A facilitator may change only its own phone; its administrators change the rest', `input.${other}`);
     return;
   }
   throw forbidden(`Only ${owner}'s administrators may change this facilitator`, 'id');
@@ -265,7 +269,7 @@ export class FacilitatorResolver {
     });
   }
 
-  @Mutation(() => Facilitator, { description: 'By the organisation\'s administrators; a facilitator may change its own email and phone.' })
+  @Mutation(() => Facilitator, { description: 'By the organisation\'s administrators; a facilitator may change its own phone.' })
   updateFacilitator(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateFacilitatorInput,
