@@ -41,9 +41,11 @@ export interface OperationLimits {
   directives: number;
   tokens: number;
   cost: number;
+  /** Subscriptions one graphql-ws connection may hold at once. */
+  subscriptionsPerConnection: number;
 }
 
-export const DEFAULT_LIMITS: OperationLimits = { depth: 12, aliases: 30, directives: 20, tokens: 2000, cost: 20000 };
+export const DEFAULT_LIMITS: OperationLimits = { depth: 12, aliases: 30, directives: 20, tokens: 2000, cost: 20000, subscriptionsPerConnection: 20 };
 
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
@@ -69,6 +71,7 @@ const envSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.directives),
   MAX_TOKENS: z.coerce.number().int().min(10).default(DEFAULT_LIMITS.tokens),
   MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.cost),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.subscriptionsPerConnection),
 });
 
 function parseJwks(text: string): JSONWebKeySet {
@@ -111,6 +114,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     gatewayPrivateKey: pemFromEnv(e.HUB_GATEWAY_PRIVATE_KEY as string),
     accessScopeTtlMs: e.ACCESS_SCOPE_TTL_MS,
-    limits: { depth: e.MAX_DEPTH, aliases: e.MAX_ALIASES, directives: e.MAX_DIRECTIVES, tokens: e.MAX_TOKENS, cost: e.MAX_COST },
+    limits: {
+      depth: e.MAX_DEPTH,
+      aliases: e.MAX_ALIASES,
+      directives: e.MAX_DIRECTIVES,
+      tokens: e.MAX_TOKENS,
+      cost: e.MAX_COST,
+      subscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
   };
 }

@@ -15,9 +15,21 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { operationLimitRules } from './operation-limits';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { SubscriptionPlanner } from './subscription-plans';
+import { serveGatewaySubscriptions } from './subscription-server';
+import { UpstreamSubscriptions } from './upstream-subscriptions';
 
 export interface Gateway {
   server: ApolloServer<GatewayContext>;
+  /** Live counts of the graphql-ws side (tests and the benchmark read them). */
+  subscriptions: {
+    /** Client connections. */
+    readonly clientCount: number;
+    /** Distinct subscriptions held for clients; each is one upstream subscription. */
+    readonly sharedCount: number;
+    readonly upstreamCount: number;
+    readonly upstreamConnections: number;
+  };
   /** Starts listening; resolves to the public GraphQL URL. */
   listen(port?: number): Promise<string>;
   url(): string;
@@ -56,12 +68,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const signer = new ScopeSigner(config.gatewayPrivateKey);
   const callers = new CallerTokens(config.auth);
   const scopes = new AccessScopes(() => config.subgraphUrls.partners, signer, config.subgraphTimeoutMs, config.accessScopeTtlMs);
+  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+  const dataSources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" with no configured URL`);
-      return new SubgraphDataSource(name, url, config.subgraphTimeoutMs);
+      const source = new SubgraphDataSource(name, url, config.subgraphTimeoutMs);
+      dataSources.set(name, source);
+      return source;
     },
     logger: log,
   });
@@ -96,6 +112,22 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   await server.start();
 
+  const planner = new SubscriptionPlanner(supergraphSdl, () => Object.fromEntries(dataSources));
+  const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer);
+  const subscriptions = serveGatewaySubscriptions({
+    httpServer,
+    path: '/graphql',
+    planner,
+    upstream,
+    callers,
+    scopes,
+    signer,
+    limits: config.limits,
+    maxSubscriptionsPerConnection: config.limits.subscriptionsPerConnection,
+    formatError: formatGatewayError,
+    log,
+  });
+
   let stopping = false;
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -125,6 +157,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   let url = '';
   return {
     server,
+    subscriptions: {
+      get clientCount() {
+        return subscriptions.clientCount;
+      },
+      get sharedCount() {
+        return subscriptions.sharedCount;
+      },
+      get upstreamCount() {
+        return upstream.subscriptionCount;
+      },
+      get upstreamConnections() {
+        return upstream.connectionCount;
+      },
+    },
     async listen(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -138,6 +184,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      await subscriptions.close();
+      await upstream.stop();
       await server.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -2,10 +2,24 @@ import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema, type GraphQLFieldResolver } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 
 /** Federation 2 directives the subgraphs may use. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])`;
+
+/**
+ * type-graphql insists on a `pubSub` as soon as a schema has a subscription, even when every
+ * subscription brings its own `subscribe` (ours read the subgraph's EventBus from the context, so
+ * that events are the committed changes of the database). This one only says so when used.
+ */
+const NO_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('Publish change events with publishEvent inside the writing transaction');
+  },
+  subscribe() {
+    throw new Error('A subscription must name its own `subscribe` (context.events.subscribe(topic, key))');
+  },
+};
 
 /** `__resolveReference` per entity type name; receives the representation and the request context. */
 export type ReferenceResolvers = Record<string, { __resolveReference: GraphQLFieldResolver<unknown, unknown> | ((ref: never, ctx: never) => unknown) }>;
@@ -28,6 +42,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers: options.resolvers,
     orphanedTypes: options.orphanedTypes,
     validate: { forbidUnknownValues: false },
+    pubSub: NO_PUBSUB,
     skipCheck: true,
   });
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;

@@ -12,8 +12,10 @@ import { unauthenticated, forbidden, type AccessScope } from './access';
 import type { SubgraphConfig, SubgraphName } from './config';
 import { createDataSource, ensureAppRole, ensureDatabase, type StatementCounter } from './database';
 import { toClientError } from './errors';
+import { EventBus } from './events';
 import { SCOPE_HEADER, ScopeVerifier } from './internal-token';
 import { openScopedTransaction, type ScopedTransaction } from './scoped-transaction';
+import { serveSubscriptions } from './subgraph-subscriptions';
 import { createLogger, type Logger } from './logger';
 import { buildFederatedSchema, type FederatedSchemaOptions } from './schema';
 
@@ -47,6 +49,8 @@ export interface Subgraph {
   dataSource: DataSource;
   /** The request role's connection (row-level security applies); use with `withScope`. */
   requestDataSource: DataSource;
+  /** Committed change events of this subgraph's database, as its subscriptions receive them. */
+  events: EventBus;
   /** SQL statements requests have sent so far (tests assert batching with it). */
   statements: StatementCounter;
   /** Starts listening on config.port (0: any free port); resolves to the GraphQL URL. */
@@ -88,6 +92,14 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     throw error;
   }
   const verifier = new ScopeVerifier(config.gatewayPublicKey);
+  const events = new EventBus(config.appDatabaseUrl, log);
+  try {
+    await events.start();
+  } catch (error) {
+    await requestDataSource.destroy();
+    await dataSource.destroy();
+    throw error;
+  }
 
   const schema = await buildFederatedSchema(definition);
   const app = express();
@@ -157,6 +169,17 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     }),
   );
 
+  const subscriptions = serveSubscriptions({
+    name: definition.name,
+    httpServer,
+    schema,
+    verifier,
+    requestDataSource,
+    createLoaders: definition.createLoaders,
+    events,
+    log,
+  });
+
   let url = '';
   let stopped = false;
   return {
@@ -165,6 +188,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     server,
     dataSource,
     requestDataSource,
+    events,
     statements,
     async listen(port = config.port) {
       await new Promise<void>((resolve, reject) => {
@@ -180,8 +204,10 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     async stop() {
       if (stopped) return;
       stopped = true;
+      await subscriptions.close();
       await server.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await events.stop();
       await requestDataSource.destroy();
       await dataSource.destroy();
     },

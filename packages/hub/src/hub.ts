@@ -37,6 +37,7 @@ export interface HubOptions {
 
 export interface Hub {
   gatewayUrl: string;
+  gateway: Gateway;
   subgraphs: Record<SubgraphName, Subgraph>;
   configs: Record<SubgraphName, SubgraphConfig>;
   keys: HubKeys;
@@ -106,6 +107,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const running = gateway;
     return {
       gatewayUrl,
+      gateway: running,
       subgraphs,
       configs,
       keys,

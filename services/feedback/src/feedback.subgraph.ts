@@ -3,12 +3,14 @@ import { createFeedbackLoaders, type FeedbackLoaders } from './loaders';
 import { FeedbackInitial1763800400000 } from './migrations/1763800400000-feedback-initial';
 import { FeedbackAnonymity1764100000000 } from './migrations/1764100000000-feedback-anonymity';
 import { FeedbackRowSecurity1764100100000 } from './migrations/1764100100000-feedback-row-security';
+import { FeedbackResultsVisibility1764300000000 } from './migrations/1764300000000-feedback-results-visibility';
 import { CommunityFeedbackResolver, SessionFeedbackResolver } from './target-feedback.resolver';
 import { OrganisationFeedbackResolver, ProgramFeedbackResolver } from './owner-feedback.resolver';
 import { checkParticipationSecret } from './participant-hash';
 import { Participation } from './participation.entity';
 import { PollResponse } from './poll-response.entity';
 import { PollResultsResolver } from './poll-results.resolver';
+import { PollSubscriptionResolver } from './poll-subscription.resolver';
 import { Poll } from './poll.entity';
 import { PollResolver } from './poll.resolver';
 import { feedbackReferences } from './references';
@@ -20,6 +22,7 @@ export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
   resolvers: [
     PollResolver,
     PollResultsResolver,
+    PollSubscriptionResolver,
     ResponseResolver,
     SessionFeedbackResolver,
     CommunityFeedbackResolver,
@@ -28,7 +31,7 @@ export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
   ],
   referenceResolvers: feedbackReferences,
   entities: [Poll, PollResponse, Participation],
-  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000],
+  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000, FeedbackResultsVisibility1764300000000],
   createLoaders: createFeedbackLoaders,
 };
 

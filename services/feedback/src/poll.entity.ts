@@ -23,6 +23,19 @@ export enum PollStatus {
 }
 registerEnumType(PollStatus, { name: 'PollStatus' });
 
+export enum ResultsVisibility {
+  LIVE = 'LIVE',
+  AFTER_CLOSE = 'AFTER_CLOSE',
+}
+registerEnumType(ResultsVisibility, {
+  name: 'ResultsVisibility',
+  description: 'When a poll\'s results may be seen (always subject to the minimum group size).',
+  valuesConfig: {
+    LIVE: { description: 'While the poll is open, as the answers come in.' },
+    AFTER_CLOSE: { description: 'Only once the poll has closed (closePoll, or its closesAt has passed); until then its results are suppressed for everyone.' },
+  },
+});
+
 /** Ratings are always on this scale, so results of different polls can be compared. */
 export const RATING_MIN = 1;
 export const RATING_MAX = 5;
@@ -72,6 +85,10 @@ export class Poll {
   @Field(() => PollStatus)
   @Column('text')
   status: PollStatus;
+
+  @Field(() => ResultsVisibility, { description: 'LIVE (the default): results while the poll is open; AFTER_CLOSE: only once it has closed.' })
+  @Column('text', { name: 'results_visibility', default: ResultsVisibility.LIVE })
+  resultsVisibility: ResultsVisibility;
 
   @Field(() => Date, { nullable: true, description: 'Answers are refused before this instant, when set.' })
   @Column('timestamptz', { name: 'opens_at', nullable: true })

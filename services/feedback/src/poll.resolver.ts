@@ -7,7 +7,9 @@ import { withinWall } from './loaders';
 import { POLL_ORDER } from './poll-order';
 import { buildResults } from './poll-results';
 import { PollRatingScale, PollResults } from './poll-results.type';
-import { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
+import { publishClose } from './poll-events';
+import { resultsWithheld } from './poll-state';
+import { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN, ResultsVisibility } from './poll.entity';
 import { CommunityRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
 
 @ObjectType()
@@ -74,6 +76,12 @@ export class CreatePollInput {
   @Field(() => Date, { nullable: true })
   @IsOptional()
   closesAt?: Date | null;
+
+  @Field(() => ResultsVisibility, {
+    defaultValue: ResultsVisibility.LIVE,
+    description: 'LIVE: results (above the minimum group size) while the poll is open; AFTER_CLOSE: only once it has closed.',
+  })
+  resultsVisibility: ResultsVisibility;
 }
 
 /** Kinds whose answers are always a rating, so they can be compared across polls. */
@@ -182,8 +190,14 @@ export class PollResolver {
   }
 
   @Directive(REQUIRES_GROUP_SIZE)
-  @FieldResolver(() => PollResults)
+  @FieldResolver(() => PollResults, {
+    description:
+      'Suppressed (suppressed: true, no counts, no text) below the minimum group size, and for everyone, the organisation\'s admins included, ' +
+      'while an AFTER_CLOSE poll has not closed yet.',
+  })
   async results(@Root() poll: Poll, @Ctx() ctx: FeedbackContext): Promise<PollResults> {
+    // withheld: built from no answers at all, so nothing about them (not even their number) shows
+    if (resultsWithheld(poll)) return buildResults(poll, [], groupSizeOf(poll.requiredProgram));
     return buildResults(poll, await ctx.loaders.responseCells.load(poll.id), groupSizeOf(poll.requiredProgram));
   }
 
@@ -211,12 +225,13 @@ export class PollResolver {
           status: PollStatus.OPEN,
           opensAt: input.opensAt ?? null,
           closesAt: input.closesAt ?? null,
+          resultsVisibility: input.resultsVisibility ?? ResultsVisibility.LIVE,
         }),
       ),
     );
   }
 
-  @Mutation(() => Poll, { description: 'Stops taking answers. Results stay. By the organisation\'s administrators.' })
+  @Mutation(() => Poll, { description: 'Stops taking answers. Results stay (and an AFTER_CLOSE poll\'s are shown from now on). By the organisation\'s administrators.' })
   closePoll(@Arg('id', () => ID) id: string, @Ctx() ctx: FeedbackContext): Promise<Poll> {
     if (!isRecordId(id, 'pol')) throw badField('id', 'is not a poll ID');
     return inTransaction(ctx.db, async (m) => {
@@ -225,7 +240,9 @@ export class PollResolver {
       assertManage(ctx.scope, poll.organisationId, 'id');
       if (poll.status === PollStatus.CLOSED) throw conflict('The poll is already closed', [{ field: 'id', message: 'is already closed' }]);
       poll.status = PollStatus.CLOSED;
-      return m.save(Poll, poll);
+      const closed = await m.save(Poll, poll);
+      await publishClose(m, closed);
+      return closed;
     });
   }
 }

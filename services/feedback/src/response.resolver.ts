@@ -4,6 +4,7 @@ import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } f
 import type { EntityManager } from 'typeorm';
 import type { FeedbackContext } from './context';
 import { participantHash } from './participant-hash';
+import { publishAnswer } from './poll-events';
 import { Poll, PollAnswerType, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
 
 
@@ -106,6 +107,8 @@ export class ResponseResolver {
         answer.rating,
         answer.text,
       ]);
+      // delivered to subscribers only if this answer commits (pollResults, checkInResponses)
+      await publishAnswer(m, poll);
       return Object.assign(new SubmitResponsePayload(), { accepted: true });
     });
   }

@@ -16,7 +16,9 @@ describe('feedback migrations', () => {
   });
 
   it('moves answers and participations of the first shape into the anonymous one, and back', async () => {
-    // back to the first shape: row-level security off, participation per answer, UUID response IDs
+    // back to the first shape: no results visibility, row-level security off, participation per answer, UUID response IDs
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'results_visibility'`)).toEqual([]);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await rows(`SELECT relname, relrowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
@@ -42,6 +44,8 @@ describe('feedback migrations', () => {
     expect(new Set(answers.map((a) => a.id)).size).toBe(2);
     expect(uuids).toHaveLength(2);
     expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'minimum_group_size'`)).toEqual([]);
+    // existing polls keep showing their results live
+    expect(await rows(`SELECT id, results_visibility FROM poll`)).toEqual([{ id: poll, results_visibility: 'LIVE' }]);
     expect(await rows(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
       { relname: 'participation', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'poll', relrowsecurity: true, relforcerowsecurity: true },

@@ -1,10 +1,11 @@
-import { badField, inTransaction, newId } from '@hub/core';
+import { badField, forbidden, inTransaction, newId } from '@hub/core';
 import { ArrayMaxSize, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Attendance, AttendeeKind } from './attendance.entity';
 import type { SessionsContext } from './context';
 import { PERSON_REF, PERSON_REF_MESSAGE } from './person-ref';
 import { Session, SessionStatus } from './session.entity';
+import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 import { assertRunSession } from './wall';
 
@@ -67,7 +68,39 @@ export class AttendanceResolver {
         );
       }
       session.unidentifiedAttendees = input.unidentifiedAttendees;
-      return m.save(Session, session);
+      const saved = await m.save(Session, session);
+      await publishSessionChange(m, saved, { attendance: true });
+      return saved;
+    });
+  }
+
+  @Mutation(() => Session, {
+    description:
+      'The caller (a participant or facilitator, as the token\'s subject) checks itself in to a LIVE session it can see; checking in again changes nothing. ' +
+      'A facilitator is recorded as FACILITATOR, anyone else as PARTICIPANT. Administrators and the session\'s facilitators record everyone with recordAttendance.',
+  })
+  checkIn(@Arg('sessionId', () => ID) sessionId: string, @Ctx() ctx: SessionsContext): Promise<Session> {
+    const { scope } = ctx;
+    if (scope.role !== 'participant' && scope.role !== 'facilitator') throw forbidden(`A ${scope.role} does not check in to sessions; record attendance instead`);
+    // the subject is stored as the opaque reference, so it must be one (never a name)
+    if (!PERSON_REF.test(scope.subject)) throw forbidden('This caller\'s subject cannot be kept as an opaque attendance reference');
+    return inTransaction(ctx.db, async (m) => {
+      // locked, so a check-in never lands on a session that is ending at the same time
+      const session = await sessionForUpdate(m, scope, sessionId, 'sessionId');
+      if (session.status !== SessionStatus.LIVE) throw badField('sessionId', `session is ${session.status}: only a LIVE session takes check-ins`);
+      const added: { id: string }[] = await m.query(
+        `INSERT INTO attendance (id, session_id, organisation_id, attendee_ref, kind) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (session_id, attendee_ref) DO NOTHING RETURNING id`,
+        [
+          newId(session.organisationId, 'att'),
+          session.id,
+          session.organisationId,
+          scope.subject,
+          scope.role === 'facilitator' ? AttendeeKind.FACILITATOR : AttendeeKind.PARTICIPANT,
+        ],
+      );
+      if (added.length) await publishSessionChange(m, session, { attendance: true });
+      return session;
     });
   }
 }

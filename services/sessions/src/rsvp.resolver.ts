@@ -4,6 +4,7 @@ import type { SessionsContext } from './context';
 import { PERSON_REF } from './person-ref';
 import { Rsvp, RsvpResponse } from './rsvp.entity';
 import { Session, SessionStatus } from './session.entity';
+import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 
 @InputType({ description: 'The caller\'s own answer: who answers is the token\'s subject.' })
@@ -40,6 +41,7 @@ export class RsvpResolver {
          RETURNING id`,
         [newId(session.organisationId, 'rsv'), session.id, session.organisationId, scope.subject, input.response],
       );
+      await publishSessionChange(m, session);
       return m.findOneByOrFail(Rsvp, { id });
     });
   }

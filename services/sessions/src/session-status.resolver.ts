@@ -2,6 +2,7 @@ import { assertManage, badField, conflict, inTransaction } from '@hub/core';
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import type { SessionsContext } from './context';
 import { Session, SessionStatus } from './session.entity';
+import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 import { assertRunSession } from './wall';
 
@@ -29,7 +30,9 @@ export class SessionStatusResolver {
       requireStatus(session, [SessionStatus.SCHEDULED], 'start', 'id');
       session.status = SessionStatus.LIVE;
       session.currentPhase = session.formatPhases[0] ?? null;
-      return m.save(Session, session);
+      const saved = await m.save(Session, session);
+      await publishSessionChange(m, saved, { lifecycle: true });
+      return saved;
     });
   }
 
@@ -43,7 +46,9 @@ export class SessionStatusResolver {
         throw badField('input.phase', `must be one of the session's phases: ${session.formatPhases.join(', ')}`);
       }
       session.currentPhase = input.phase;
-      return m.save(Session, session);
+      const saved = await m.save(Session, session);
+      await publishSessionChange(m, saved, { lifecycle: true });
+      return saved;
     });
   }
 
@@ -60,7 +65,9 @@ export class SessionStatusResolver {
       }
       session.status = SessionStatus.ENDED;
       session.currentPhase = null;
-      return m.save(Session, session);
+      const saved = await m.save(Session, session);
+      await publishSessionChange(m, saved, { lifecycle: true });
+      return saved;
     });
   }
 
@@ -71,7 +78,9 @@ export class SessionStatusResolver {
       assertManage(ctx.scope, session.organisationId, 'id');
       requireStatus(session, [SessionStatus.SCHEDULED], 'be cancelled', 'id');
       session.status = SessionStatus.CANCELLED;
-      return m.save(Session, session);
+      const saved = await m.save(Session, session);
+      await publishSessionChange(m, saved, { lifecycle: true });
+      return saved;
     });
   }
 }

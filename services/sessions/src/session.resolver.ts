@@ -12,6 +12,7 @@ import { ProgramRef } from './program-ref';
 import { Rsvp, RsvpCounts } from './rsvp.entity';
 import { Session, SessionStatus } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
+import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 import { checkPeriod, SESSION_ORDER, whereSessions } from './session-query';
 import { isRostered, readable, withinWall } from './wall';
@@ -271,6 +272,7 @@ export class SessionResolver {
       if (input.formatPhases) session.formatPhases = input.formatPhases;
       const saved = await m.save(Session, session);
       if (input.facilitatorIds) await replaceFacilitators(m, id, input.facilitatorIds);
+      await publishSessionChange(m, saved);
       return saved;
     });
   }

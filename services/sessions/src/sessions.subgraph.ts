@@ -7,6 +7,7 @@ import { FacilitatorRefResolver } from './facilitator.resolver';
 import { createSessionsLoaders, type SessionsLoaders } from './loaders';
 import { SessionsInitial1763800000000 } from './migrations/1763800000000-sessions-initial';
 import { SessionsRowSecurity1763900000000 } from './migrations/1763900000000-sessions-row-security';
+import { SessionsSelfCheckIn1764000000000 } from './migrations/1764000000000-sessions-self-check-in';
 import { OrganisationRefResolver } from './organisation.resolver';
 import { ProgramRefResolver } from './program.resolver';
 import { sessionsReferences } from './references';
@@ -16,6 +17,7 @@ import { Session } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
 import { SessionResolver } from './session.resolver';
 import { SessionStatusResolver } from './session-status.resolver';
+import { SessionSubscriptionResolver } from './session-subscription.resolver';
 
 /** Where people meet: communities and their sessions, with RSVPs and attendance. */
 export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
@@ -24,6 +26,7 @@ export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
     CommunityResolver,
     SessionResolver,
     SessionStatusResolver,
+    SessionSubscriptionResolver,
     RsvpResolver,
     AttendanceResolver,
     OrganisationRefResolver,
@@ -32,7 +35,7 @@ export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
   ],
   referenceResolvers: sessionsReferences,
   entities: [Community, Session, SessionFacilitator, Rsvp, Attendance],
-  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000],
+  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsSelfCheckIn1764000000000],
   createLoaders: createSessionsLoaders,
 };
 

@@ -1,0 +1,131 @@
+import { SCOPE_HEADER, SYSTEM_SCOPE, type ScopeSigner } from '@hub/core';
+import type { ExecutionResult } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { PrimaryFetch } from './subscription-plans';
+
+/** What an upstream subscription reports: an event, or that its subgraph went away (it comes back by itself). */
+export type UpstreamMessage = { kind: 'event'; result: ExecutionResult } | { kind: 'lost'; serviceName: string };
+
+interface Open {
+  serviceName: string;
+  /** Subscribes (again), with a freshly signed scope. */
+  start(): void;
+  stop(): void;
+  onMessage(message: UpstreamMessage): void;
+}
+
+/**
+ * The gateway's subscriptions to subgraphs over graphql-ws: one connection per subgraph,
+ * authenticated with the gateway's own signed scope, carrying every upstream subscription, each
+ * with its subscriber's signed scope. When a subgraph's connection drops, its subscriptions are
+ * told, and subscribed again (with fresh scopes) once graphql-ws has reconnected.
+ */
+export class UpstreamSubscriptions {
+  private readonly clients = new Map<string, Client>();
+  private readonly open = new Set<Open>();
+  private connections = 0;
+
+  constructor(
+    private readonly urls: () => Record<string, string>,
+    private readonly signer: ScopeSigner,
+  ) {}
+
+  /** Upstream subscriptions open now (tests and the benchmark read it). */
+  get subscriptionCount(): number {
+    return this.open.size;
+  }
+
+  /** graphql-ws connections to subgraphs open now. */
+  get connectionCount(): number {
+    return this.connections;
+  }
+
+  /** Subscribes to `fetch` upstream under the scope `scopeToken()` signs; returns how to unsubscribe. */
+  subscribe(fetch: PrimaryFetch, scopeToken: () => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
+    let dispose: (() => void) | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    let failures = 0;
+    const entry: Open = {
+      serviceName: fetch.serviceName,
+      onMessage,
+      start: () => {
+        dispose?.();
+        dispose = undefined;
+        void scopeToken().then((scope) => {
+          if (stopped) return;
+          dispose = this.client(fetch.serviceName).subscribe(
+            { query: fetch.operation, operationName: fetch.operationName, variables: fetch.variables, extensions: { scope } },
+            {
+              next: (result) => {
+                failures = 0;
+                onMessage({ kind: 'event', result: result as ExecutionResult });
+              },
+              // refused or broken upstream: tell the subscribers, try again shortly with a fresh scope
+              error: () => {
+                onMessage({ kind: 'lost', serviceName: fetch.serviceName });
+                if (stopped) return;
+                retry = setTimeout(entry.start, Math.min(250 * 2 ** failures++, 5000));
+              },
+              complete: () => undefined,
+            },
+          );
+        });
+      },
+      stop: () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        this.open.delete(entry);
+        dispose?.();
+      },
+    };
+    this.open.add(entry);
+    entry.start();
+    return entry.stop;
+  }
+
+  private client(serviceName: string): Client {
+    let client = this.clients.get(serviceName);
+    if (client) return client;
+    const url = this.urls()[serviceName]?.replace(/^http/, 'ws');
+    if (!url) throw new Error(`No URL for subgraph ${serviceName}`);
+    let connected = false;
+    client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: async () => ({ [SCOPE_HEADER]: await this.signer.sign(SYSTEM_SCOPE) }),
+      lazy: true,
+      keepAlive: 10_000,
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** retries, 2000))),
+      on: {
+        connected: () => {
+          connected = true;
+          this.connections++;
+        },
+        closed: () => {
+          if (!connected) return; // an attempt that failed: nothing more was lost
+          connected = false;
+          this.connections--;
+          // tell the subscribers, and subscribe again with fresh scopes (the old ones may expire
+          // before the subgraph is back); graphql-ws keeps trying to connect meanwhile
+          for (const entry of [...this.open]) {
+            if (entry.serviceName !== serviceName) continue;
+            entry.onMessage({ kind: 'lost', serviceName });
+            entry.start();
+          }
+        },
+      },
+    });
+    this.clients.set(serviceName, client);
+    return client;
+  }
+
+  async stop(): Promise<void> {
+    for (const entry of [...this.open]) entry.stop();
+    await Promise.all([...this.clients.values()].map((c) => c.dispose()));
+    this.clients.clear();
+  }
+}

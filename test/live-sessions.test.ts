@@ -1,0 +1,161 @@
+import { createSmallProgram, mutate, type SmallProgram } from './support/fixtures';
+import { startTestHub, type Caller, type TestHub } from './support/hub';
+import { liveClient, subscribe, type LiveSubscription } from './support/live';
+
+/** A live session followed through the gateway over graphql-ws, with fields from three subgraphs. */
+const FOLLOW = `subscription Follow($id: ID!) {
+  sessionChanged(id: $id) {
+    id status currentPhase attendanceCount
+    facilitators { displayName }
+    community { name memberCount }
+    polls { totalCount }
+  }
+}`;
+
+describe('live sessions through the gateway', () => {
+  let hub: TestHub;
+  let program: SmallProgram;
+  let admin: Caller;
+  let participant: Caller;
+  const clients: ReturnType<typeof liveClient>[] = [];
+  const client = (token?: string, onClosed?: (event: unknown) => void) => {
+    const c = liveClient(hub.gatewayUrl, token, onClosed);
+    clients.push(c);
+    return c;
+  };
+
+  const newSession = async () => {
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const { scheduleSession } = await mutate(
+      admin,
+      `mutation($c: ID!, $s: DateTimeISO!, $e: DateTimeISO!, $f: [ID!]!) { scheduleSession(input: { communityId: $c, topic: "Live", startsAt: $s, endsAt: $e, facilitatorIds: $f }) { id } }`,
+      { c: program.partners[0].groupIds[0], s: startsAt.toISOString(), e: new Date(startsAt.getTime() + 3_600_000).toISOString(), f: program.partners[0].facilitatorIds },
+    );
+    return scheduleSession.id as string;
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    program = await createSmallProgram(hub, { partners: 2, facilitators: 2, groups: 1, sessionsPerGroup: 1, answersPerSession: 1 });
+    admin = program.partners[0].admin;
+    participant = await hub.as({ role: 'participant', org: 'partner-0', programs: [program.programId], sub: 'live-participant' });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await hub.stop();
+  });
+
+  it('delivers each change in order, every field filled from sessions, facilitators and feedback', async () => {
+    const id = await newSession();
+    const live = subscribe(client(admin.token), FOLLOW, { id });
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 1);
+
+    await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    await mutate(admin, `mutation($id: ID!) { setSessionPhase(input: { sessionId: $id, phase: "Discuss" }) { id } }`, { id });
+    await mutate(participant, `mutation($id: ID!) { checkIn(sessionId: $id) { id } }`, { id });
+    await mutate(admin, `mutation($id: ID!) { endSession(id: $id) { id } }`, { id });
+
+    const seen = await takeUntil(live, (r) => r.data?.sessionChanged?.status === 'ENDED');
+    for (const r of seen) expect(r.errors).toBeUndefined();
+    const states = seen.map((r) => r.data?.sessionChanged).map((s) => [s.status, s.currentPhase, s.attendanceCount]);
+    expect(states[0]).toEqual(['LIVE', 'Share', 0]);
+    expect(states).toContainEqual(['LIVE', 'Discuss', 0]);
+    expect(states).toContainEqual(['LIVE', 'Discuss', 1]);
+    expect(states[states.length - 1][0]).toBe('ENDED');
+    // in commit order: the phase never goes back, the count never goes down
+    const order = states.map(([status, phase, count]) => `${status === 'ENDED' ? 2 : 1}${phase === 'Discuss' ? 1 : 0}${count}`);
+    expect([...order].sort()).toEqual(order);
+    const last = seen[seen.length - 1].data?.sessionChanged;
+    expect(last.facilitators).toEqual([{ displayName: 'Fac Ilitator' }, { displayName: 'Fac Ilitator' }]);
+    expect(last.community).toEqual({ name: 'Group 0', memberCount: expect.any(Number) });
+    expect(last.polls).toEqual({ totalCount: 0 });
+    live.close();
+  });
+
+  it('sends another organisation\'s subscriber nothing of a private session', async () => {
+    const id = await newSession();
+    const own = subscribe(client(admin.token), FOLLOW, { id });
+    const other = subscribe(client(program.partners[1].admin.token), FOLLOW, { id });
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 2);
+    await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    expect((await own.next()).data?.sessionChanged.status).toBe('LIVE');
+    // the same event reached the gateway for both; give the other's a moment to (not) arrive
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(other.results).toEqual([]);
+    own.close();
+    other.close();
+  });
+
+  it('makes exactly one upstream subscription for 50 clients of the same subscription, and closes it with the last', async () => {
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 0);
+    const id = await newSession();
+    const fifty = Array.from({ length: 50 }, () => subscribe(client(admin.token), FOLLOW, { id }));
+    await waitFor(() => hub.gateway.subscriptions.clientCount >= 50 && hub.gateway.subscriptions.sharedCount === 1);
+    expect(hub.gateway.subscriptions.upstreamCount).toBe(1);
+    expect(hub.gateway.subscriptions.upstreamConnections).toBe(1);
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 1);
+    await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    const first = await Promise.all(fifty.map((s) => s.next()));
+    expect(first.every((r) => r.data?.sessionChanged.status === 'LIVE')).toBe(true);
+    for (const s of fifty) s.close();
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 0);
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 0);
+  });
+
+  it('tells subscribers when the owning subgraph goes away, and resumes when it is back', async () => {
+    const id = await newSession();
+    const live = subscribe(client(admin.token), FOLLOW, { id });
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 1);
+    await hub.stopSubgraph('sessions');
+    const told = await live.next(10_000);
+    expect(told.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'sessions' });
+    await hub.startSubgraph('sessions');
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 1, 10_000);
+    await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    const after = await takeUntil(live, (r) => r.data?.sessionChanged?.status === 'LIVE');
+    expect(after[after.length - 1].data?.sessionChanged.status).toBe('LIVE');
+    live.close();
+  });
+
+  it('sends nothing for a change that was refused and rolled back', async () => {
+    const id = await newSession();
+    const live = subscribe(client(admin.token), FOLLOW, { id });
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount >= 1 && hub.subgraphs.sessions.events.subscriptionCount === 1);
+    const refused = await participant.query(`mutation($id: ID!) { checkIn(sessionId: $id) { id } }`, { id });
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    await mutate(admin, `mutation($id: ID!) { cancelSession(id: $id) { id } }`, { id });
+    const first = await live.next();
+    expect(first.data?.sessionChanged.status).toBe('CANCELLED');
+    live.close();
+  });
+
+  it('refuses a connection without a valid token, and applies the HTTP limits to subscriptions', async () => {
+    let closed: { code?: number } | undefined;
+    const anonymous = subscribe(client(undefined, (event) => (closed = event as { code: number })), FOLLOW, { id: 'partner-0.ses_01HZZZZZZZZZZZZZZZZZZZZZZZ' });
+    const outcome = await anonymous.ended;
+    expect(outcome.error ?? closed).toBeDefined();
+    expect(closed?.code).toBe(4403);
+
+    const nested = `${'community { sessions { nodes { '.repeat(5)}id${' } } }'.repeat(5)}`;
+    const deep = subscribe(client(admin.token), `subscription { sessionChanged(id: "x") { ${nested} } }`);
+    const refused = (await deep.ended).error as { message?: string; extensions?: { limit?: string } }[];
+    expect(refused[0].extensions?.limit).toBe('depth');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function takeUntil(live: LiveSubscription, done: (r: Awaited<ReturnType<LiveSubscription['next']>>) => boolean) {
+  const seen = [];
+  for (;;) {
+    const r = await live.next();
+    seen.push(r);
+    if (done(r)) return seen;
+  }
+}
