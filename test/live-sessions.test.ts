@@ -141,8 +141,42 @@ describe('live sessions through the gateway', () => {
     const refused = (await deep.ended).error as { message?: string; extensions?: { limit?: string } }[];
     expect(refused[0].extensions?.limit).toBe('depth');
   });
-});
 
+  it('caps the subscriptions one connection may hold', async () => {
+    const id = await newSession();
+    const shared = client(admin.token);
+    const held = Array.from({ length: 20 }, () => subscribe(shared, FOLLOW, { id }));
+    await waitFor(() => hub.gateway.subscriptions.sharedCount >= 1);
+    const extra = subscribe(shared, FOLLOW, { id });
+    const refused = (await extra.ended).error as { extensions?: { code?: string } }[];
+    expect(refused[0].extensions?.code).toBe('RATE_LIMITED');
+    for (const s of held) s.close();
+  });
+
+  it('completes live poll results with the program\'s minimum group size from the partners subgraph', async () => {
+    const session = (await admin.query(`{ sessions(first: 1, filter: { status: ENDED }) { nodes { id } } }`)).data?.sessions.nodes[0].id;
+    const { createPoll } = await mutate(admin, `mutation($p: ID!, $s: ID!) { createPoll(input: { organisationId: "partner-0", programId: $p, sessionId: $s, kind: POLL, question: "Useful?", answerType: RATING }) { id } }`, {
+      p: program.programId,
+      s: session,
+    });
+    // the program's own threshold (3, not the default 5) can only come from the partners subgraph
+    await mutate(program.manager, `mutation($p: ID!) { updateProgram(id: $p, input: { minimumGroupSize: 3 }) { id } }`, { p: program.programId });
+    const live = subscribe(client(admin.token), `subscription($p: ID!) { pollResults(pollId: $p) { minimumGroupSize results { responseCount suppressed } } }`, { p: createPoll.id });
+    await waitFor(() => hub.subgraphs.feedback.events.subscriptionCount === 1);
+    for (let n = 1; n <= 3; n++) {
+      const answerer = await hub.as({ role: 'participant', org: 'partner-0', programs: [program.programId], sub: `live-answer-${n}` });
+      await mutate(answerer, `mutation($p: ID!) { submitResponse(input: { pollId: $p, rating: 3 }) { accepted } }`, { p: createPoll.id });
+    }
+    const events = await takeUntil(live, (r) => r.data?.pollResults?.results?.responseCount === 3);
+    for (const e of events) expect(e.errors).toBeUndefined();
+    expect(events.map((e) => e.data?.pollResults)).toEqual([
+      { minimumGroupSize: 3, results: { responseCount: null, suppressed: true } },
+      { minimumGroupSize: 3, results: { responseCount: null, suppressed: true } },
+      { minimumGroupSize: 3, results: { responseCount: 3, suppressed: false } },
+    ]);
+    live.close();
+  });
+});
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

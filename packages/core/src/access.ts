@@ -84,9 +84,13 @@ export function seesDetail(scope: AccessScope, organisation: string, detail: Sha
   return scope.role === 'national-manager' && scope.shares[detail].includes(organisation);
 }
 
-/** Organisations whose rows a caller's transaction may write (RLS `WITH CHECK`). */
+/**
+ * Organisations whose rows a caller's transaction may write (RLS `WITH CHECK`): its own, for
+ * those who work for it. A participant writes only what is its own (its RSVPs, its check-ins, its
+ * anonymous answers), which each table's policy allows by the caller's subject or the poll.
+ */
 export function writableOrganisations(scope: AccessScope): string[] {
-  if (scope.role === 'participant') return scope.organisations;
+  if (scope.role === 'participant') return [];
   return scope.organisation ? [scope.organisation] : [];
 }
 

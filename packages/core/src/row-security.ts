@@ -18,6 +18,9 @@ $$;
 CREATE OR REPLACE FUNCTION hub_org() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT NULLIF(current_setting('hub.org', true), '')
 $$;
+CREATE OR REPLACE FUNCTION hub_subject() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('hub.subject', true), '')
+$$;
 CREATE OR REPLACE FUNCTION hub_facilitator() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT NULLIF(current_setting('hub.facilitator', true), '')
 $$;
@@ -36,7 +39,7 @@ CREATE OR REPLACE FUNCTION hub_programs() RETURNS text[] LANGUAGE sql STABLE AS 
 
 export const DROP_ROW_SECURITY_FUNCTIONS = `
 DROP FUNCTION IF EXISTS hub_keep_owner() CASCADE;
-DROP FUNCTION IF EXISTS hub_orgs(), hub_write_orgs(), hub_programs(), hub_org(), hub_facilitator(), hub_role(), hub_is_system(), hub_setting_list(text);
+DROP FUNCTION IF EXISTS hub_orgs(), hub_write_orgs(), hub_programs(), hub_org(), hub_subject(), hub_facilitator(), hub_role(), hub_is_system(), hub_setting_list(text);
 `;
 
 export interface TablePolicy {

@@ -9,7 +9,8 @@ export const SCOPE_STATEMENTS = 3;
 
 const SET_SCOPE = `SELECT set_config('hub.role', $1, true), set_config('hub.org', $2, true),
   set_config('hub.orgs', $3, true), set_config('hub.write_orgs', $4, true),
-  set_config('hub.programs', $5, true), set_config('hub.facilitator', $6, true)`;
+  set_config('hub.programs', $5, true), set_config('hub.facilitator', $6, true),
+  set_config('hub.subject', $7, true)`;
 
 /**
  * One request's database work: a transaction on one pooled connection whose row-level-security
@@ -36,6 +37,7 @@ export async function openScopedTransaction(dataSource: DataSource, scope: Acces
       writableOrganisations(scope).join(','),
       scope.programs.join(','),
       scope.facilitator ?? '',
+      scope.subject,
     ]);
   } catch (error) {
     await runner.release();

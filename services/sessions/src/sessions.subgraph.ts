@@ -7,7 +7,6 @@ import { FacilitatorRefResolver } from './facilitator.resolver';
 import { createSessionsLoaders, type SessionsLoaders } from './loaders';
 import { SessionsInitial1763800000000 } from './migrations/1763800000000-sessions-initial';
 import { SessionsRowSecurity1763900000000 } from './migrations/1763900000000-sessions-row-security';
-import { SessionsSelfCheckIn1764000000000 } from './migrations/1764000000000-sessions-self-check-in';
 import { OrganisationRefResolver } from './organisation.resolver';
 import { ProgramRefResolver } from './program.resolver';
 import { sessionsReferences } from './references';
@@ -35,7 +34,7 @@ export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
   ],
   referenceResolvers: sessionsReferences,
   entities: [Community, Session, SessionFacilitator, Rsvp, Attendance],
-  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsSelfCheckIn1764000000000],
+  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000],
   createLoaders: createSessionsLoaders,
 };
 

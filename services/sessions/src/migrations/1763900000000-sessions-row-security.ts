@@ -29,8 +29,10 @@ const TABLES = ['community', 'session', 'session_facilitator', 'rsvp', 'attendan
  * - session, attendance: the tenant wall; a session's facilitators may also change it (start, phase,
  *   end) and record its attendance when it belongs to another organisation they can read.
  * - session_facilitator: through its session (whose own policy filters the EXISTS).
- * - rsvp: readable within the wall; a participant or facilitator writes its own RSVP into any session it
- *   can read, so the write check is the read wall (the resolver keeps it to the caller's own RSVP).
+ * - rsvp: readable within the wall; a participant or facilitator writes only its own RSVP (its
+ *   token's subject), into any session it can read.
+ * - attendance: besides the above, a participant or facilitator checks itself in (its own subject)
+ *   to any session it can read, e.g. a national community of practice of the program's manager.
  */
 export class SessionsRowSecurity1763900000000 implements MigrationInterface {
   name = 'SessionsRowSecurity1763900000000';
@@ -50,8 +52,13 @@ export class SessionsRowSecurity1763900000000 implements MigrationInterface {
           read: `EXISTS (SELECT 1 FROM session s WHERE s.id = session_facilitator.session_id)`,
           write: `EXISTS (SELECT 1 FROM session s WHERE s.id = session_facilitator.session_id AND s.organisation_id = ANY (hub_write_orgs()))`,
         },
-        { table: 'rsvp', read: tenantPolicy('rsvp').read, write: `organisation_id = ANY (hub_orgs())` },
-        { ...attendance, write: `(${attendance.write}) OR (${FACILITATOR_OF('organisation_id', 'session_id')})` },
+        { ...tenantPolicy('rsvp'), write: `organisation_id = ANY (hub_orgs()) AND participant_ref = hub_subject()` },
+        {
+          ...attendance,
+          write: `(${attendance.write}) OR (${FACILITATOR_OF('organisation_id', 'session_id')})`,
+          insert: `(${attendance.write}) OR (${FACILITATOR_OF('organisation_id', 'session_id')})
+            OR (hub_role() IN ('participant', 'facilitator') AND organisation_id = ANY (hub_orgs()) AND attendee_ref = hub_subject())`,
+        },
       ]),
     );
   }
