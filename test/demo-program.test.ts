@@ -61,10 +61,13 @@ describe('the demo program npm start seeds', () => {
       `SELECT organisation_id AS id, count(*)::int AS n FROM session WHERE status = 'ENDED' AND program_id = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY 1`,
       [demo.programId, demo.yearStart, demo.yearEnd],
     );
+    // answers to polls that reached the minimum group size (5) in the period: smaller groups count nothing
     const responses = await sql<{ id: string; n: number }>(
       configs.feedback.databaseUrl,
-      `SELECT p.organisation_id AS id, count(*)::int AS n FROM response r JOIN poll p ON p.id = r.poll_id
-       WHERE p.program_id = $1 AND r.submitted_on >= $2::date AND r.submitted_on < $3::date GROUP BY 1`,
+      `SELECT id, sum(n)::int AS n FROM (
+         SELECT p.organisation_id AS id, p.id AS poll, count(*) AS n FROM response r JOIN poll p ON p.id = r.poll_id
+         WHERE p.program_id = $1 AND r.submitted_on >= $2::date AND r.submitted_on < $3::date GROUP BY 1, 2
+       ) per_poll WHERE n >= 5 GROUP BY 1`,
       [demo.programId, demo.yearStart, demo.yearEnd],
     );
     const of = (rows: { id: string; n: number }[], id: string) => rows.find((r) => r.id === id)?.n ?? 0;

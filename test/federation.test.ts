@@ -23,7 +23,7 @@ describe('the federated graph through the gateway', () => {
 
   beforeAll(async () => {
     hub = await startTestHub({ accessScopeTtlMs: 60_000 });
-    program = await createSmallProgram(hub, { partners: 3, facilitators: 3, groups: 2, sessionsPerGroup: 2, answersPerSession: 3 });
+    program = await createSmallProgram(hub, { partners: 3, facilitators: 3, groups: 2, sessionsPerGroup: 2, answersPerSession: 5 });
   });
   afterAll(() => hub.stop());
 
@@ -43,9 +43,9 @@ describe('the federated graph through the gateway', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.program.name).toBe('Test program');
     expect(res.data?.program.deliveryPartners).toEqual([
-      { id: 'partner-0', facilitatorCount: 2, groups: 2, sessionsHeld: 4, feedbackResponseCount: 12 },
-      { id: 'partner-1', facilitatorCount: 3, groups: 2, sessionsHeld: 4, feedbackResponseCount: 12 },
-      { id: 'partner-2', facilitatorCount: 3, groups: 2, sessionsHeld: 4, feedbackResponseCount: 12 },
+      { id: 'partner-0', facilitatorCount: 2, groups: 2, sessionsHeld: 4, feedbackResponseCount: 20 },
+      { id: 'partner-1', facilitatorCount: 3, groups: 2, sessionsHeld: 4, feedbackResponseCount: 20 },
+      { id: 'partner-2', facilitatorCount: 3, groups: 2, sessionsHeld: 4, feedbackResponseCount: 20 },
     ]);
   });
 
@@ -66,8 +66,8 @@ describe('the federated graph through the gateway', () => {
       { displayName: 'Fac Ilitator', organisation: { name: 'partner-1' } },
     ]);
     expect(session.polls.totalCount).toBe(1);
-    // 3 answers are fewer than the program's minimum group size (5, from the partners subgraph)
-    expect(session.feedbackResponseCount).toBeNull();
+    // 5 answers reach the program's minimum group size (5, from the partners subgraph)
+    expect(session.feedbackResponseCount).toBe(5);
   });
 
   it('rejects bad input with the field named and changes nothing', async () => {
@@ -114,7 +114,8 @@ describe('the federated graph through the gateway', () => {
     const after = await admin.query(`{ sessions { totalCount } }`);
     expect(after.data).toEqual(before.data);
     const results = await other.query(`query($p: ID!) { poll(id: $p) { results { responseCount suppressed } } }`, { p: pollId });
-    expect(results.data?.poll.results).toEqual({ responseCount: null, suppressed: true });
+    // the refused sixth answer left the poll's five as they were
+    expect(results.data?.poll.results).toEqual({ responseCount: 5, suppressed: false });
   });
 
   it('keeps the SQL statements per request flat as a list grows from 10 to 100 sessions', async () => {

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type UserRole } from '@hub/core';
 import { loadOrCreateHubKeys, mintToken } from './hub-keys';
 
 const USAGE = `Usage: npm run token -- --role <${ROLES.join('|')}> [--org <key>] [--program <id>]... [--facilitator <id>] [--sub <subject>] [--hours <n>]
-       npm run keys            print the development keys as environment variables (for docker-compose / separate services)
+       npm run keys            print the development keys, and fresh secrets, as environment variables (for docker-compose)
 
 Tokens are signed by the development issuer whose keys are in .data/dev-keys.json (HUB_KEYS_FILE),
 the same keys \`npm start\` uses.`;
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
         `AUTH_JWKS=${JSON.stringify(keys.jwks)}`,
         `HUB_GATEWAY_PRIVATE_KEY=${oneLine(keys.gateway.privateKey)}`,
         `HUB_GATEWAY_PUBLIC_KEY=${oneLine(keys.gateway.publicKey)}`,
+        // fresh secrets each time: write them once into .env and keep them
+        `FEEDBACK_PARTICIPATION_SECRET=${randomBytes(32).toString('base64url')}`,
+        `DATABASE_APP_PASSWORD=${randomBytes(18).toString('base64url')}`,
       ].join('\n') + '\n',
     );
     return;

@@ -1,8 +1,8 @@
 import { countEach, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, type AccessScope } from '@hub/core';
+import DataLoader from 'dataloader';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { Poll, type PollKind } from './poll.entity';
 import { POLL_ORDER } from './poll-order';
-import { PollResponse } from './poll-response.entity';
 import type { ResponseCell } from './poll-results';
 
 /** Poll columns that name what a poll belongs to; only these are ever put into SQL text. */
@@ -60,23 +60,70 @@ function pollPages(ds: EntityManager, scope: AccessScope, column: PollOwnerColum
   });
 }
 
-/** Responses to each owner's polls within the wall, optionally within days and one program or organisation. */
-function responsesBy(ds: EntityManager, scope: AccessScope, column: PollOwnerColumn) {
-  return {
-    parent: `p.${column}`,
-    query: (ids: string[], filter: ResponseCountFilter) => {
-      const qb = withinWall(
-        ds.getRepository(PollResponse).createQueryBuilder('r').innerJoin(Poll, 'p', 'p.id = r.poll_id').where(`p.${column} IN (:...ids)`, { ids }),
-        'p',
-        scope,
-      );
-      if (filter.programId) qb.andWhere('p.program_id = :programId', { programId: filter.programId });
-      if (filter.organisationId) qb.andWhere('p.organisation_id = :organisationId', { organisationId: filter.organisationId });
-      if (filter.fromDay) qb.andWhere('r.submitted_on >= :fromDay', { fromDay: filter.fromDay });
-      if (filter.toDay) qb.andWhere('r.submitted_on < :toDay', { toDay: filter.toDay });
-      return qb;
+/** The owners whose answers are counted by polls that reached the minimum group size (Organisation and Program `feedbackResponseCount`). */
+export type ReachedOwnerColumn = 'organisation_id' | 'program_id';
+
+export interface ReachedCountKey {
+  id: string;
+  filter: ResponseCountFilter;
+  /** The minimum group size a poll's answers (within the filter) must reach to be counted. */
+  minimumGroupSize: number;
+}
+
+/**
+ * Answers to each owner's polls within the wall, optionally within days and one program or
+ * organisation, counting only the polls answered at least `minimumGroupSize` times within that
+ * same window and filter: a poll with fewer contributes nothing (not a partial count), so the
+ * difference of two totals (two windows, all against one program) is never a small poll's count.
+ * One statement for all owners asked with the same filter, whatever their minimum group sizes.
+ */
+function reachedResponseCounts(ds: EntityManager, scope: AccessScope, column: ReachedOwnerColumn): DataLoader<ReachedCountKey, number, string> {
+  const filterKey = (f: ResponseCountFilter) =>
+    JSON.stringify([f.fromDay ?? null, f.toDay ?? null, f.programId ?? null, f.organisationId ?? null]);
+  const ownerKey = (id: string, size: number) => JSON.stringify([id, size]);
+
+  async function fetch(owners: { id: string; size: number }[], filter: ResponseCountFilter): Promise<Map<string, number>> {
+    const params: unknown[] = [owners.map((o) => o.id), owners.map((o) => o.size)];
+    const where: string[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const wall = wallOf(scope);
+    if (wall) where.push(`p.organisation_id = ANY(${param(wall)}::text[])`);
+    if (filter.programId) where.push(`p.program_id = ${param(filter.programId)}`);
+    if (filter.organisationId) where.push(`p.organisation_id = ${param(filter.organisationId)}`);
+    if (filter.fromDay) where.push(`r.submitted_on >= ${param(filter.fromDay)}::date`);
+    if (filter.toDay) where.push(`r.submitted_on < ${param(filter.toDay)}::date`);
+    const rows: { id: string; size: number; n: number }[] = await ds.query(
+      `SELECT x.id, x.size, sum(x.n)::int AS n FROM (
+         SELECT k.id, k.size, count(*) AS n
+         FROM unnest($1::text[], $2::int[]) AS k(id, size)
+         JOIN poll p ON p.${column} = k.id
+         JOIN response r ON r.poll_id = p.id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         GROUP BY k.id, k.size, p.id
+         HAVING count(*) >= k.size
+       ) x GROUP BY x.id, x.size`,
+      params,
+    );
+    return new Map(rows.map((r) => [ownerKey(r.id, r.size), r.n]));
+  }
+
+  return new DataLoader<ReachedCountKey, number, string>(
+    async (keys) => {
+      const groups = new Map<string, { filter: ResponseCountFilter; owners: Map<string, { id: string; size: number }> }>();
+      for (const k of keys) {
+        const group = groups.get(filterKey(k.filter)) ?? { filter: k.filter, owners: new Map() };
+        group.owners.set(ownerKey(k.id, k.minimumGroupSize), { id: k.id, size: k.minimumGroupSize });
+        groups.set(filterKey(k.filter), group);
+      }
+      const results = new Map<string, Map<string, number>>();
+      await Promise.all([...groups].map(async ([fk, g]) => results.set(fk, await fetch([...g.owners.values()], g.filter))));
+      return keys.map((k) => results.get(filterKey(k.filter))?.get(ownerKey(k.id, k.minimumGroupSize)) ?? 0);
     },
-  };
+    { cacheKeyFn: (k) => JSON.stringify([k.id, k.minimumGroupSize, filterKey(k.filter)]) },
+  );
 }
 
 /** How many answered each poll of a session or community (within the wall), per poll: for small-group suppression of their totals. */
@@ -140,8 +187,9 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     pollCountByProgram: countEach(pollsBy(ds, scope, 'program_id')),
     answersPerPollOfSession: answersPerPollBy(ds, scope, 'session_id'),
     answersPerPollOfCommunity: answersPerPollBy(ds, scope, 'community_id'),
-    responseCountByOrganisation: countEach(responsesBy(ds, scope, 'organisation_id')),
-    responseCountByProgram: countEach(responsesBy(ds, scope, 'program_id')),
+    /** Answers to polls that reached the minimum group size, per organisation and per program (see `reachedResponseCounts`). */
+    reachedResponseCountByOrganisation: reachedResponseCounts(ds, scope, 'organisation_id'),
+    reachedResponseCountByProgram: reachedResponseCounts(ds, scope, 'program_id'),
   };
 }
 

@@ -1,15 +1,26 @@
 import { badField, isRecordId, ORGANISATION_KEY } from '@hub/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
+import { DEFAULT_MINIMUM_GROUP_SIZE, groupSizeOf } from './group-size';
 import { PollKind } from './poll.entity';
 import { OrganisationRef, ProgramRef } from './refs';
 import { responseDays } from './response-window';
 
-const WINDOW = 'Counted by the UTC day of each answer: the days whose midnight falls in [from, to).';
+const REACHED = 'Answers to polls that reached the minimum group size in the period';
+const COUNTED =
+  'A poll counts only when at least that many answered it within the period and filter asked for, and then with all of those answers; ' +
+  'a poll with fewer contributes nothing, so no difference between two such counts is a small poll\'s count.';
+const WINDOW = 'The period is counted by the UTC day of each answer: the days whose midnight falls in [from, to).';
 
 @Resolver(() => OrganisationRef)
 export class OrganisationFeedbackResolver {
-  @FieldResolver(() => Int, { nullable: true, description: `Answers to the polls the organisation ran. ${WINDOW}` })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      `${REACHED} (polls the organisation ran). ${COUNTED} ${WINDOW} The minimum group size is always the default ${DEFAULT_MINIMUM_GROUP_SIZE}, ` +
+      'programId given or not: no representation of an organisation carries a program\'s own, so a program\'s larger minimum group size is not applied here ' +
+      '(Program.feedbackResponseCount applies it).',
+  })
   feedbackResponseCount(
     @Root() org: OrganisationRef,
     @Ctx() ctx: FeedbackContext,
@@ -18,7 +29,11 @@ export class OrganisationFeedbackResolver {
     @Arg('programId', () => ID, { nullable: true }) programId?: string,
   ): Promise<number> {
     if (programId && !isRecordId(programId, 'prg')) throw badField('programId', 'is not a program ID');
-    return ctx.loaders.responseCountByOrganisation.load({ id: org.id, filter: { ...responseDays(from, to), programId: programId ?? null } });
+    return ctx.loaders.reachedResponseCountByOrganisation.load({
+      id: org.id,
+      filter: { ...responseDays(from, to), programId: programId ?? null },
+      minimumGroupSize: DEFAULT_MINIMUM_GROUP_SIZE,
+    });
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Polls the organisation ran.' })
@@ -29,7 +44,13 @@ export class OrganisationFeedbackResolver {
 
 @Resolver(() => ProgramRef)
 export class ProgramFeedbackResolver {
-  @FieldResolver(() => Int, { nullable: true, description: `Answers to the program's polls, optionally only those one organisation ran. ${WINDOW}` })
+  @Directive('@requires(fields: "minimumGroupSize")')
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      `${REACHED} (the program's polls, optionally only those one organisation ran), by the program's minimum group size ` +
+      `(default ${DEFAULT_MINIMUM_GROUP_SIZE}, never below 3). ${COUNTED} ${WINDOW}`,
+  })
   feedbackResponseCount(
     @Root() program: ProgramRef,
     @Ctx() ctx: FeedbackContext,
@@ -41,9 +62,10 @@ export class ProgramFeedbackResolver {
   ): Promise<number> {
     if (organisationId && !ORGANISATION_KEY.test(organisationId)) throw badField('organisationId', 'is not an organisation key');
     if (programId && !isRecordId(programId, 'prg')) throw badField('programId', 'is not a program ID');
-    return ctx.loaders.responseCountByProgram.load({
+    return ctx.loaders.reachedResponseCountByProgram.load({
       id: program.id,
       filter: { ...responseDays(from, to), organisationId: organisationId ?? null, programId: programId ?? null },
+      minimumGroupSize: groupSizeOf(program),
     });
   }
 

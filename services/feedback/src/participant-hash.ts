@@ -12,11 +12,21 @@ export function participationSecret(env: Record<string, string | undefined> = pr
   return env.FEEDBACK_PARTICIPATION_SECRET || DEV_PARTICIPATION_SECRET;
 }
 
-/** Refuses to run production on the published development secret or on a short one. */
+/** Placeholders that ship in examples (docker-compose.yml's `change-me-to-a-long-random-secret`): known to everyone. */
+const PLACEHOLDER = /change-me/i;
+
+/** Refuses to run production on the published development secret, a placeholder or a short one. */
 export function checkParticipationSecret(env: Record<string, string | undefined> = process.env): void {
   const secret = env.FEEDBACK_PARTICIPATION_SECRET;
   if (secret && secret.length < 16) throw new ConfigError('Invalid configuration:\n  FEEDBACK_PARTICIPATION_SECRET: must be at least 16 characters');
-  if (!secret && env.NODE_ENV === 'production') throw new ConfigError('Missing configuration: set FEEDBACK_PARTICIPATION_SECRET');
+  if (env.NODE_ENV !== 'production') return;
+  if (!secret) throw new ConfigError('Missing configuration: set FEEDBACK_PARTICIPATION_SECRET');
+  if (PLACEHOLDER.test(secret) || secret === DEV_PARTICIPATION_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  FEEDBACK_PARTICIPATION_SECRET: is a published example value (it contains "change-me", or is the development secret); ' +
+        'set it to a long random secret of your own in production',
+    );
+  }
 }
 
 /** Hex HMAC-SHA256 of `<pollId>:<subject>` (the answerer, the token's subject): per poll, so hashes of one person differ between polls. */

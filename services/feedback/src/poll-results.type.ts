@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'How many chose one option; null when too few did to show it.' })
+@ObjectType({ description: 'How many chose one option; null (for every option) when too few chose one of them to show it.' })
 export class PollOptionResult {
   @Field()
   label: string;
@@ -9,7 +9,7 @@ export class PollOptionResult {
   count: number | null;
 }
 
-@ObjectType({ description: 'How many gave one rating; null when too few did to show it.' })
+@ObjectType({ description: 'How many gave one rating; null (for every rating) when too few gave one of them to show it.' })
 export class PollRatingResult {
   @Field(() => Int)
   rating: number;
@@ -29,8 +29,9 @@ export class PollRatingScale {
 
 @ObjectType({
   description:
-    'Aggregated answers. Nothing below the minimum group size is shown: with fewer respondents the whole result is suppressed, ' +
-    'and counts below it are hidden, together with a second count when one hidden count could be recovered by subtraction.',
+    'Aggregated answers. Nothing below the minimum group size is shown: with fewer respondents the whole result is suppressed; ' +
+    'when any option or rating count is below it (but above zero), every count is hidden, zeros included, and only the total ' +
+    '(and for ratings the mean) is shown, so no hidden count can be recovered by subtraction.',
 })
 export class PollResults {
   /** Not fields: what the textAnswers resolver needs. */
@@ -52,6 +53,6 @@ export class PollResults {
   @Field(() => [PollRatingResult], { description: 'One per rating 1 to 5 (RATING polls; empty otherwise).' })
   ratingDistribution: PollRatingResult[];
 
-  @Field(() => Float, { nullable: true, description: 'Mean rating, rounded to 2 decimals; only when every rating count is shown (otherwise it would give hidden counts back).' })
+  @Field(() => Float, { nullable: true, description: 'Mean rating, rounded to 2 decimals; null when the result or its counts are withheld (a mean can pin the counts).' })
   averageRating: number | null;
 }

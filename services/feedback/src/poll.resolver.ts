@@ -1,4 +1,4 @@
-import { assertManage, badField, badUserInput, conflict, connectionOf, inTransaction, isRecordId, mayRead, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, refTo } from '@hub/core';
+import { assertManage, badField, badUserInput, conflict, connectionOf, forbidden, inTransaction, isRecordId, mayRead, newId, notFound, ORGANISATION_KEY, ownerOf, PageArgs, paginate, refTo } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
@@ -116,6 +116,22 @@ function checkedOptions(input: CreatePollInput): string[] | null {
   return labels;
 }
 
+/**
+ * What a poll hangs on must be the caller's to use: the program one the caller's organisation
+ * delivers or manages (the program sets the poll's minimum group size), and the session or
+ * community one of the poll's own organisation. FORBIDDEN naming the field otherwise.
+ */
+function checkPlacement(ctx: FeedbackContext, input: CreatePollInput): void {
+  if (ctx.scope.role === 'system') return;
+  if (!ctx.scope.programs.includes(input.programId)) {
+    throw forbidden(`Polls may be asked only in programs your organisation delivers or manages`, 'input.programId');
+  }
+  const [field, target] = input.sessionId ? (['input.sessionId', input.sessionId] as const) : (['input.communityId', input.communityId ?? ''] as const);
+  if (ownerOf(target) !== input.organisationId) {
+    throw forbidden(`A poll of ${input.organisationId} may be asked only in its own sessions and communities`, field);
+  }
+}
+
 function checkWindow(input: CreatePollInput): void {
   const { opensAt, closesAt } = input;
   if (!closesAt) return;
@@ -201,12 +217,17 @@ export class PollResolver {
     return buildResults(poll, await ctx.loaders.responseCells.load(poll.id), groupSizeOf(poll.requiredProgram));
   }
 
-  @Mutation(() => Poll, { description: 'By the organisation\'s administrators. Results obey the program\'s minimum group size.' })
+  @Mutation(() => Poll, {
+    description:
+      'By the organisation\'s administrators, in a program the organisation delivers or manages and in one of its own sessions or communities. ' +
+      'Results obey the program\'s minimum group size.',
+  })
   createPoll(@Arg('input') input: CreatePollInput, @Ctx() ctx: FeedbackContext): Promise<Poll> {
     assertManage(ctx.scope, input.organisationId, 'input.organisationId');
     const question = input.question.trim();
     if (!question) throw badField('input.question', 'must not be blank');
     checkTarget(input);
+    checkPlacement(ctx, input);
     const options = checkedOptions(input);
     checkWindow(input);
     return inTransaction(ctx.db, (m) =>

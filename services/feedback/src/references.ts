@@ -30,5 +30,9 @@ export const feedbackReferences = {
   Session: { __resolveReference: (r: WithProgram) => Object.assign(new SessionRef(), { id: r.id, program: programOf(r) }) },
   Community: { __resolveReference: (r: WithProgram) => Object.assign(new CommunityRef(), { id: r.id, program: programOf(r) }) },
   Organisation: { __resolveReference: (r: { id: string }) => Object.assign(new OrganisationRef(), { id: r.id }) },
-  Program: { __resolveReference: (r: { id: string }) => Object.assign(new ProgramRef(), { id: r.id }) },
+  // minimumGroupSize: when the gateway fetched it for Program.feedbackResponseCount (`@requires`)
+  Program: {
+    __resolveReference: (r: { id: string; minimumGroupSize?: number | null }) =>
+      Object.assign(new ProgramRef(), { id: r.id, minimumGroupSize: r.minimumGroupSize ?? null }),
+  },
 };

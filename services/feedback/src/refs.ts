@@ -14,7 +14,7 @@ export class ProgramRef {
   @Field(() => ID)
   id: string;
 
-  /** Owned by partners; required by every field that suppresses small groups. */
+  /** Owned by partners; required by every field that suppresses small groups (here: Program.feedbackResponseCount). */
   @Directive('@external')
   @Field(() => Int)
   minimumGroupSize?: number | null;

@@ -4,9 +4,12 @@
  *
  * Rules:
  * - fewer than k responses in all: nothing is shown, not even the number of responses;
- * - otherwise every cell (an option's or a rating's count) from 1 to k-1 is hidden; zero is shown;
- * - a single hidden cell could be recovered by subtracting the shown cells from the shown total,
- *   so then the smallest shown non-zero cell is hidden as well (complementary suppression).
+ * - otherwise, when any cell (an option's or a rating's count) is from 1 to k-1, every cell is
+ *   hidden, zeros included, and only the total is shown. Hiding only the small cells (with a
+ *   complementary partner) can be undone: a hidden cell is then known to be small, so the shown
+ *   total pins it (12 over three hidden cells of at most 4 is 4, 4, 4), and a zero shown beside
+ *   hidden cells narrows them down as well. With every cell hidden, a hidden cell may be anything;
+ * - when no cell is from 1 to k-1, every cell is shown, zeros included.
  */
 
 export interface SuppressedCounts {
@@ -14,9 +17,9 @@ export interface SuppressedCounts {
   responseCount: number | null;
   /** True when there were fewer than k responses: nothing but the cell labels is shown. */
   suppressed: boolean;
-  /** Each cell's count, or null when hidden. */
+  /** Each cell's count, or null when hidden: all shown or all hidden. */
   cells: (number | null)[];
-  /** True when not suppressed and every cell is shown: only then may statistics over the cells (an average) be shown, since they would otherwise give back hidden cells. */
+  /** True when not suppressed and every cell is shown. */
   complete: boolean;
 }
 
@@ -25,26 +28,10 @@ export function suppressCounts(total: number, cells: readonly number[], minimumG
   if (total < k) {
     return { responseCount: null, suppressed: true, cells: cells.map(() => null), complete: false };
   }
-  const hidden = cells.map((c) => c >= 1 && c < k);
-  if (hidden.filter(Boolean).length === 1) {
-    const partner = smallestShownNonZero(cells, hidden);
-    if (partner !== -1) hidden[partner] = true;
+  if (cells.some((c) => c >= 1 && c < k)) {
+    return { responseCount: total, suppressed: false, cells: cells.map(() => null), complete: false };
   }
-  return {
-    responseCount: total,
-    suppressed: false,
-    cells: cells.map((c, i) => (hidden[i] ? null : c)),
-    complete: !hidden.some(Boolean),
-  };
-}
-
-/** Index of the smallest shown cell above zero (the first of equals), or -1. */
-function smallestShownNonZero(cells: readonly number[], hidden: readonly boolean[]): number {
-  let best = -1;
-  cells.forEach((c, i) => {
-    if (!hidden[i] && c > 0 && (best === -1 || c < cells[best])) best = i;
-  });
-  return best;
+  return { responseCount: total, suppressed: false, cells: [...cells], complete: true };
 }
 
 /** Free-text answers are shown only when at least k people answered. */
@@ -63,3 +50,4 @@ export function suppressedTotal(answersPerPoll: readonly number[], minimumGroupS
   if (total < minimumGroupSize) return null;
   return answersPerPoll.some((n) => n >= 1 && n < minimumGroupSize) ? null : total;
 }
+

@@ -24,6 +24,8 @@ describe('feedback access (docs/access.md)', () => {
 
   const adminA = partnerAdmin(A, [MANAGER], [PROGRAM]);
   const adminB = partnerAdmin(B, [MANAGER], [PROGRAM]);
+  /** An admin of the program's managing organisation. */
+  const adminManager = partnerAdmin(MANAGER, [], [PROGRAM]);
   const facilitatorA = scopeOf('facilitator', { subject: 'fac-a', organisation: A, facilitator: newId(A, 'fac'), organisations: [A, MANAGER], programs: [PROGRAM] });
   /** A participant of A's groups (each answerer its own subject). */
   const participantA = (subject: string) => scopeOf('participant', { subject, organisations: [A, MANAGER], programs: [PROGRAM] });
@@ -49,7 +51,7 @@ describe('feedback access (docs/access.md)', () => {
     pollA = await createPoll(adminA, { organisationId: A, sessionId: SESSION_A });
     pollB = await createPoll(adminB, { organisationId: B, sessionId: SESSION_B });
     await createPoll(adminB, { organisationId: B, communityId: COMMUNITY_B });
-    managerPoll = await createPoll(partnerAdmin(MANAGER), { organisationId: MANAGER, communityId: newId(MANAGER, 'com') });
+    managerPoll = await createPoll(adminManager, { organisationId: MANAGER, communityId: newId(MANAGER, 'com') });
     for (let i = 0; i < 5; i++) {
       expect((await gql(SUBMIT, { input: { pollId: pollB, choice: 0 } }, participantB(`b-${i}`))).errors).toBeUndefined();
     }
@@ -138,6 +140,35 @@ describe('feedback access (docs/access.md)', () => {
       expect(await rows(`SELECT count(*)::int AS n FROM poll`)).toEqual(before);
     });
 
+    it('refuses a poll in a program the caller\'s organisation neither delivers nor manages: FORBIDDEN naming input.programId, nothing stored', async () => {
+      const before = await rows(`SELECT count(*)::int AS n FROM poll`);
+      const foreign = newId('elsewhere', 'prg');
+      const res = await gql(CREATE, { input: { organisationId: A, programId: foreign, sessionId: SESSION_A, kind: 'POLL', question: 'Q?', answerType: 'RATING' } }, adminA);
+      expect(errorCode(res)).toBe('FORBIDDEN');
+      expect(fields(res)).toEqual(['input.programId']);
+      // an admin without any program at all
+      const none = await gql(CREATE, { input: { organisationId: A, programId: PROGRAM, sessionId: SESSION_A, kind: 'POLL', question: 'Q?', answerType: 'RATING' } }, partnerAdmin(A));
+      expect(errorCode(none)).toBe('FORBIDDEN');
+      expect(fields(none)).toEqual(['input.programId']);
+      expect(await rows(`SELECT count(*)::int AS n FROM poll`)).toEqual(before);
+      expect(await rows(`SELECT 1 FROM poll WHERE program_id = $1`, [foreign])).toEqual([]);
+    });
+
+    it('refuses a poll hung on another organisation\'s session or community: FORBIDDEN naming that field, nothing stored', async () => {
+      const before = await rows(`SELECT count(*)::int AS n FROM poll`);
+      const base = { organisationId: A, programId: PROGRAM, kind: 'POLL', question: 'Q?', answerType: 'RATING' };
+      const onSession = await gql(CREATE, { input: { ...base, sessionId: SESSION_B } }, adminA);
+      expect(errorCode(onSession)).toBe('FORBIDDEN');
+      expect(fields(onSession)).toEqual(['input.sessionId']);
+      // the program's shared spaces are its manager's: still not A's to put polls in
+      const onCommunity = await gql(CREATE, { input: { ...base, communityId: newId(MANAGER, 'com') } }, adminA);
+      expect(errorCode(onCommunity)).toBe('FORBIDDEN');
+      expect(fields(onCommunity)).toEqual(['input.communityId']);
+      expect(await rows(`SELECT count(*)::int AS n FROM poll`)).toEqual(before);
+      // its own session is fine
+      expect(await createPoll(adminA, { organisationId: A, sessionId: newId(A, 'ses') })).toMatch(/^alpha\.pol_/);
+    });
+
     it('lets only the owning organisation\'s admins close a poll they can see: FORBIDDEN otherwise', async () => {
       const poll = await createPoll(adminA, { organisationId: A, sessionId: SESSION_A });
       for (const scope of [facilitatorA, participantA('p-2'), adminB]) {
@@ -153,7 +184,7 @@ describe('feedback access (docs/access.md)', () => {
     });
 
     it('lets anyone whose wall includes the poll answer once: participants and facilitators of other organisations too', async () => {
-      const poll = await createPoll(partnerAdmin(MANAGER), { organisationId: MANAGER, communityId: newId(MANAGER, 'com') });
+      const poll = await createPoll(adminManager, { organisationId: MANAGER, communityId: newId(MANAGER, 'com') });
       for (const scope of [participantA('p-3'), participantB('p-4'), facilitatorA, adminB]) {
         const res = await gql(SUBMIT, { input: { pollId: poll, choice: 1 } }, scope);
         expect(res.errors).toBeUndefined();
@@ -250,5 +281,47 @@ describe('feedback access (docs/access.md)', () => {
       withScope(subgraph.requestDataSource, adminB, (m) => m.query(`UPDATE poll SET status = 'CLOSED' WHERE id = $1 RETURNING id`, [pollA])),
     ).resolves.toEqual([[], 0]);
     expect(await rows(`SELECT status FROM poll WHERE id = $1`, [pollA])).toEqual([{ status: 'OPEN' }]);
+  });
+
+  describe('keeps answers insert-only and who answered append-only at the database', () => {
+    const asB = <T>(run: (m: import('typeorm').EntityManager) => Promise<T>) => withScope(subgraph.requestDataSource, adminB, run);
+    const answersOf = async (poll: string) => rows(`SELECT id, choice, submitted_on::text AS day FROM response WHERE poll_id = $1 ORDER BY id`, [poll]);
+
+    it('lets no request role change or delete an answer, not even of a poll it reads and runs', async () => {
+      const before = await answersOf(pollB);
+      expect(before).toHaveLength(5);
+      // B reads its poll's answers, but cannot touch them
+      expect(await asB((m) => m.query(`SELECT count(*)::int AS n FROM response WHERE poll_id = $1`, [pollB]))).toEqual([{ n: 5 }]);
+      // readable rows, so the update is tried and refused by its check (update: 'false')
+      await expect(asB((m) => m.query(`UPDATE response SET choice = 1 WHERE poll_id = $1`, [pollB]))).rejects.toThrow(/row-level security/);
+      await expect(asB((m) => m.query(`UPDATE response SET submitted_on = DATE '2020-01-01' WHERE poll_id = $1`, [pollB]))).rejects.toThrow(/row-level security/);
+      expect(await asB((m) => m.query(`DELETE FROM response WHERE poll_id = $1`, [pollB]))).toEqual([[], 0]);
+      expect(await withScope(subgraph.requestDataSource, participantB('b-0'), (m) => m.query(`DELETE FROM response WHERE poll_id = $1`, [pollB]))).toEqual([[], 0]);
+      expect(await answersOf(pollB)).toEqual(before);
+      // the system scope still may (it passes every policy)
+      expect(await withScope(subgraph.requestDataSource, SYSTEM_SCOPE, (m) => m.query(`UPDATE response SET choice = choice WHERE poll_id = $1`, [pollB]))).toEqual([[], 5]);
+    });
+
+    it('lets a reader of the poll add a hash, never remove one or the row', async () => {
+      const [{ hashes: before }] = await rows(`SELECT hashes FROM participation WHERE poll_id = $1`, [pollB]);
+      expect(before).toHaveLength(5);
+      const added = 'f'.repeat(64);
+      // appending (what answering does) works
+      expect(await withScope(subgraph.requestDataSource, participantB('appender'), (m) =>
+        m.query(`UPDATE participation SET hashes = hashes || $2::text WHERE poll_id = $1`, [pollB, added]))).toEqual([[], 1]);
+      // removing a hash, or replacing the set, is refused (42501), for the poll's own admin too
+      for (const change of [`hashes = hashes[2:]`, `hashes = ARRAY[$2::text]`]) {
+        await expect(asB((m) => m.query(`UPDATE participation SET ${change} WHERE poll_id = $1`, change.includes('$2') ? [pollB, 'e'.repeat(64)] : [pollB]))).rejects.toMatchObject({
+          code: '42501',
+        });
+      }
+      // the row cannot be moved to another poll or deleted
+      await expect(asB((m) => m.query(`UPDATE participation SET poll_id = $2 WHERE poll_id = $1`, [pollB, managerPoll]))).rejects.toThrow();
+      expect(await asB((m) => m.query(`DELETE FROM participation WHERE poll_id = $1`, [pollB]))).toEqual([[], 0]);
+      expect(await rows(`SELECT hashes FROM participation WHERE poll_id = $1`, [pollB])).toEqual([{ hashes: [...before, added] }]);
+      // a reader outside the poll's wall cannot even append
+      expect(await withScope(subgraph.requestDataSource, participantA('outsider'), (m) =>
+        m.query(`UPDATE participation SET hashes = hashes || $2::text WHERE poll_id = $1`, [pollB, 'd'.repeat(64)]))).toEqual([[], 0]);
+    });
   });
 });

@@ -32,7 +32,8 @@ describe('feedback subgraph', () => {
 
   async function createPoll(input: Record<string, unknown> = {}): Promise<string> {
     const full = { organisationId: ORG, programId: PROGRAM, sessionId: SESSION, kind: 'POLL', question: 'How was it?', answerType: 'CHOICE', options: ['Good', 'Okay', 'Poor'], ...input };
-    const res = await gql(CREATE, { input: full }, partnerAdmin(full.organisationId as string));
+    // an admin of the poll's organisation, which delivers the poll's program
+    const res = await gql(CREATE, { input: full }, partnerAdmin(full.organisationId as string, [], [full.programId as string]));
     expect(res.errors).toBeUndefined();
     return res.data?.createPoll.id;
   }
@@ -127,7 +128,7 @@ describe('feedback subgraph', () => {
       ['a close in the past', { closesAt: '2020-01-01T00:00:00Z' }, ['input.closesAt']],
     ])('refuses %s, naming the field, and saves nothing', async (_case, change, named) => {
       const before = await count('poll');
-      const res = await gql(CREATE, { input: { ...base, ...change } }, partnerAdmin(ORG));
+      const res = await gql(CREATE, { input: { ...base, ...change } }, partnerAdmin(ORG, [], [PROGRAM]));
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(fields(res)).toEqual(named);
       expect(await count('poll')).toBe(before);
@@ -305,7 +306,7 @@ describe('feedback subgraph', () => {
       });
     });
 
-    it('hides a small option count and the next smallest, so the small one cannot be recovered by subtraction', async () => {
+    it('hides every option count when one is small, showing only the total, so no hidden count can be recovered', async () => {
       const pollId = await createPoll();
       await answer(pollId, 7, { choice: 0 });
       await answer(pollId, 2, { choice: 1 });
@@ -313,8 +314,13 @@ describe('feedback subgraph', () => {
       expect(await results(pollId)).toMatchObject({
         responseCount: 15,
         suppressed: false,
-        options: [{ label: 'Good', count: 7 }, { label: 'Okay', count: null }, { label: 'Poor', count: null }],
+        options: [{ label: 'Good', count: null }, { label: 'Okay', count: null }, { label: 'Poor', count: null }],
       });
+      // once no count is from 1 to k-1, all show, the zero too
+      const even = await createPoll();
+      await answer(even, 5, { choice: 0 });
+      await answer(even, 6, { choice: 2 });
+      expect((await results(even)).options).toEqual([{ label: 'Good', count: 5 }, { label: 'Okay', count: 0 }, { label: 'Poor', count: 6 }]);
     });
 
     it('gives the rating distribution and average when every rating count can be shown', async () => {
@@ -333,14 +339,15 @@ describe('feedback subgraph', () => {
       expect(shown.options).toEqual([]);
     });
 
-    it('leaves the average out when a rating count is hidden, since it would give the hidden counts back', async () => {
+    it('hides every rating count when one is small, zeros included, and the average with them, but gives the total', async () => {
       const pollId = await createPoll({ kind: 'OUTCOME', answerType: 'RATING', options: null });
       await answer(pollId, 4, { rating: 5 });
       await answer(pollId, 3, { rating: 4 });
       await answer(pollId, 1, { rating: 1 });
       const shown = await results(pollId, 3);
       expect(shown.responseCount).toBe(8);
-      expect(shown.ratingDistribution.map((r: { count: number | null }) => r.count)).toEqual([null, 0, 0, null, 4]);
+      expect(shown.ratingDistribution.map((r: { count: number | null }) => r.count)).toEqual([null, null, null, null, null]);
+      // (4 * 5 + 3 * 4 + 1) / 8 would say more than it should: with counts this small a mean can pin them
       expect(shown.averageRating).toBeNull();
     });
 
@@ -348,11 +355,13 @@ describe('feedback subgraph', () => {
       const pollId = await createPoll({ kind: 'EVALUATION', answerType: 'TEXT', options: null });
       await answer(pollId, 1, { text: 'More time for questions' });
       await answer(pollId, 1, { text: 'Loved it' });
-      expect(await results(pollId, 3)).toMatchObject({ responseCount: null, suppressed: true, textAnswers: [] });
+      expect(await results(pollId, 3)).toMatchObject({ responseCount: null, suppressed: true, textAnswers: [], averageRating: null });
       await answer(pollId, 1, { text: '  Good snacks  ' });
       const shown = await results(pollId, 3);
       expect(shown.responseCount).toBe(3);
       expect([...shown.textAnswers].sort()).toEqual(['Good snacks', 'Loved it', 'More time for questions']);
+      // the same three answers under a program asking for four: nothing
+      expect(await results(pollId, 4)).toMatchObject({ responseCount: null, suppressed: true, textAnswers: [] });
     });
   });
 
@@ -526,19 +535,19 @@ describe('feedback subgraph', () => {
     let pollB: string;
 
     beforeAll(async () => {
-      pollA = await createPoll({ organisationId: org, programId: program, kind: 'CHECK_IN' });
-      pollB = await createPoll({ organisationId: org, programId: OTHER_PROGRAM });
-      await answer(pollA, 3, { choice: 0 });
-      await answer(pollB, 2, { choice: 0 });
-      // Answers of two past days, to count by window.
-      await rows(`UPDATE response SET submitted_on = CASE WHEN choice = 0 AND ctid IN (SELECT ctid FROM response WHERE poll_id = $1 LIMIT 1) THEN DATE '2025-01-31' ELSE DATE '2025-02-01' END WHERE poll_id = $1`, [pollA]);
+      pollA = await createPoll({ organisationId: org, programId: program, sessionId: newId(org, 'ses'), kind: 'CHECK_IN' });
+      pollB = await createPoll({ organisationId: org, programId: OTHER_PROGRAM, sessionId: newId(org, 'ses') });
+      // A: 8 answers, 3 on 2025-01-31 and 5 on 2025-02-01; B: 3 answers (today), below the minimum group size.
+      await answer(pollA, 8, { choice: 0 });
+      await answer(pollB, 3, { choice: 0 });
+      await rows(`UPDATE response SET submitted_on = CASE WHEN ctid IN (SELECT ctid FROM response WHERE poll_id = $1 ORDER BY id LIMIT 3) THEN DATE '2025-01-31' ELSE DATE '2025-02-01' END WHERE poll_id = $1`, [pollA]);
     });
 
     const TOTALS = `query($r: [_Any!]!, $from: DateTimeISO, $to: DateTimeISO, $program: ID, $org: ID) { _entities(representations: $r) {
       ... on Organisation { id all: feedbackResponseCount inWindow: feedbackResponseCount(from: $from, to: $to) ofProgram: feedbackResponseCount(programId: $program) pollCount checkIns: pollCount(kind: CHECK_IN) }
       ... on Program { id all: feedbackResponseCount inWindow: feedbackResponseCount(from: $from, to: $to) byOrg: feedbackResponseCount(organisationId: $org) pollCount } } }`;
 
-    it('counts responses and polls per organisation and program, within [from, to) by the UTC day of each answer', async () => {
+    it('counts answers to polls that reached the minimum group size per organisation and program, within [from, to) by the UTC day of each answer', async () => {
       const res = await gql(TOTALS, {
         r: [{ __typename: 'Organisation', id: org }, { __typename: 'Program', id: program }, { __typename: 'Organisation', id: 'nobody' }],
         from: '2025-02-01T00:00:00Z',
@@ -548,23 +557,72 @@ describe('feedback subgraph', () => {
       });
       expect(res.errors).toBeUndefined();
       expect(res.data?._entities).toEqual([
-        { id: org, all: 5, inWindow: 2, ofProgram: 3, pollCount: 2, checkIns: 1 },
-        { id: program, all: 3, inWindow: 2, byOrg: 3, pollCount: 1 },
+        // B's 3 answers never count; A's 5 of 2025-02-01 reach 5 on their own
+        { id: org, all: 8, inWindow: 5, ofProgram: 8, pollCount: 2, checkIns: 1 },
+        { id: program, all: 8, inWindow: 5, byOrg: 8, pollCount: 1 },
         { id: 'nobody', all: 0, inWindow: 0, ofProgram: 0, pollCount: 0, checkIns: 0 },
       ]);
       // A window starting after midnight leaves that day out; one ending after midnight takes it in.
       const shifted = await gql(TOTALS, { r: [{ __typename: 'Organisation', id: org }], from: '2025-01-31T00:00:01Z', to: '2025-02-01T00:00:01Z', program, org });
-      expect(shifted.data?._entities[0].inWindow).toBe(2);
+      expect(shifted.data?._entities[0].inWindow).toBe(5);
     });
 
-    it('answers the national question\'s field in one statement for many organisations', async () => {
+    it('gives the review\'s differencing attacks nothing: a poll below the minimum group size in the period counts as nothing, not part', async () => {
+      const q = `query($r: [_Any!]!, $program: ID, $other: ID) { _entities(representations: $r) { ... on Organisation {
+        all: feedbackResponseCount inProgram: feedbackResponseCount(programId: $program) inOther: feedbackResponseCount(programId: $other)
+        wide: feedbackResponseCount(from: "2025-01-31T00:00:00Z", to: "2025-02-02T00:00:00Z")
+        lastDay: feedbackResponseCount(from: "2025-02-01T00:00:00Z", to: "2025-02-02T00:00:00Z")
+        firstDay: feedbackResponseCount(from: "2025-01-31T00:00:00Z", to: "2025-02-01T00:00:00Z") } } }`;
+      const res = await gql(q, { r: [{ __typename: 'Organisation', id: org }], program, other: OTHER_PROGRAM }, partnerAdmin(org));
+      expect(res.errors).toBeUndefined();
+      // all − inProgram was 11 − 8 = 3, B's hidden count; now the two are equal
+      expect(res.data?._entities[0]).toEqual({ all: 8, inProgram: 8, inOther: 0, wide: 8, lastDay: 5, firstDay: 0 });
+      // Program by program: the same
+      const programs = await gql(`query($r: [_Any!]!, $org: ID) { _entities(representations: $r) { ... on Program { id all: feedbackResponseCount byOrg: feedbackResponseCount(organisationId: $org) } } }`, {
+        r: [program, OTHER_PROGRAM].map((id) => ({ __typename: 'Program', id, minimumGroupSize: 5 })),
+        org,
+      });
+      expect(programs.data?._entities).toEqual([{ id: program, all: 8, byOrg: 8 }, { id: OTHER_PROGRAM, all: 0, byOrg: 0 }]);
+    });
+
+    it('takes a program\'s own minimum group size (required from partners), never below 3; an organisation\'s count always uses 5', async () => {
+      const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Program { id feedbackResponseCount } ... on Organisation { id feedbackResponseCount } } }`;
+      const res = await gql(q, {
+        r: [
+          { __typename: 'Program', id: program, minimumGroupSize: 8 },
+          { __typename: 'Program', id: program, minimumGroupSize: 9 },
+          { __typename: 'Program', id: OTHER_PROGRAM, minimumGroupSize: 3 },
+          { __typename: 'Program', id: OTHER_PROGRAM, minimumGroupSize: 1 },
+          { __typename: 'Program', id: OTHER_PROGRAM },
+        ],
+      });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?._entities.map((e: { feedbackResponseCount: number }) => e.feedbackResponseCount)).toEqual([8, 0, 3, 3, 0]);
+      // the gateway fetches the program's minimum group size for this field
+      const sdl: string = (await gql(`{ _service { sdl } }`)).data?._service.sdl;
+      expect(sdl).toMatch(/type Program[^}]*feedbackResponseCount\([^)]*\): Int @requires\(fields: "minimumGroupSize"\)/s);
+      const schema = await gql(`{ __type(name: "Program") { fields { name description } } }`);
+      const field = schema.data?.__type.fields.find((f: { name: string }) => f.name === 'feedbackResponseCount');
+      expect(field.description).toMatch(/^Answers to polls that reached the minimum group size in the period/);
+    });
+
+    it('answers the national question\'s field in one statement for many organisations, and for programs of different minimum group sizes', async () => {
       const before = subgraph.statements.count;
       const res = await gql(`query($r: [_Any!]!, $p: ID) { _entities(representations: $r) { ... on Organisation { feedbackResponseCount(from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", programId: $p) } } }`, {
         r: [org, ORG, 'x1', 'x2', 'x3'].map((id) => ({ __typename: 'Organisation', id })),
         p: program,
       });
-      expect(res.data?._entities.map((e: { feedbackResponseCount: number }) => e.feedbackResponseCount)).toEqual([3, 0, 0, 0, 0]);
+      expect(res.data?._entities.map((e: { feedbackResponseCount: number }) => e.feedbackResponseCount)).toEqual([8, 0, 0, 0, 0]);
       expect(subgraph.statements.count - before).toBe(1 + SCOPE_STATEMENTS);
+
+      const programs = [program, OTHER_PROGRAM, ...Array.from({ length: 20 }, () => newId('prc', 'prg'))];
+      const between = subgraph.statements.count;
+      const many = await gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Program { feedbackResponseCount(from: "2020-01-01T00:00:00Z") } } }`, {
+        r: programs.map((id, i) => ({ __typename: 'Program', id, minimumGroupSize: i === 1 ? 3 : 4 + (i % 3) })),
+      });
+      expect(many.errors).toBeUndefined();
+      expect(many.data?._entities.slice(0, 2).map((e: { feedbackResponseCount: number }) => e.feedbackResponseCount)).toEqual([8, 3]);
+      expect(subgraph.statements.count - between).toBe(1 + SCOPE_STATEMENTS);
     });
 
     it('refuses a window that ends before it starts, naming `to`, and a malformed program ID', async () => {

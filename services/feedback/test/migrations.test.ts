@@ -20,6 +20,10 @@ describe('feedback migrations', () => {
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'results_visibility'`)).toEqual([]);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    // row security's down takes its policies, triggers and functions with it
+    expect(await rows(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text IN ('poll', 'response', 'participation')`)).toEqual([]);
+    expect(await rows(`SELECT proname FROM pg_proc WHERE proname IN ('feedback_participation_append_only', 'hub_keep_owner', 'hub_orgs')`)).toEqual([]);
+    expect(await rows(`SELECT policyname FROM pg_policies WHERE tablename IN ('poll', 'response', 'participation')`)).toEqual([]);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await rows(`SELECT relname, relrowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
       { relname: 'participation', relrowsecurity: false },
@@ -50,6 +54,19 @@ describe('feedback migrations', () => {
       { relname: 'participation', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'poll', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'response', relrowsecurity: true, relforcerowsecurity: true },
+    ]);
+    // answers insert-only and participations never deleted, for request roles; hash sets append-only
+    const policies: { tablename: string; policyname: string; qual: string | null; with_check: string | null }[] = await rows(
+      `SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE tablename IN ('response', 'participation') AND policyname IN ('hub_update', 'hub_delete') ORDER BY 1, 2`,
+    );
+    const rule = (table: string, name: string) => policies.find((p) => p.tablename === table && p.policyname === name);
+    expect(rule('response', 'hub_update')?.with_check).toMatch(/hub_is_system\(\) OR false/);
+    expect(rule('response', 'hub_delete')?.qual).toMatch(/hub_is_system\(\) OR false/);
+    expect(rule('participation', 'hub_delete')?.qual).toMatch(/hub_is_system\(\) OR false/);
+    expect(rule('participation', 'hub_update')?.with_check).toMatch(/hub_orgs\(\)/);
+    expect(await rows(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'participation'::regclass AND NOT tgisinternal ORDER BY 1`)).toEqual([
+      { tgname: 'feedback_participation_append_only' },
+      { tgname: 'hub_keep_owner' },
     ]);
   });
 });

@@ -12,24 +12,31 @@ describe('suppressCounts', () => {
     expect(suppressCounts(10, [5, 0, 5], 5)).toEqual({ responseCount: 10, suppressed: false, cells: [5, 0, 5], complete: true });
   });
 
-  it('hides a lone small cell together with the smallest shown non-zero cell, so subtraction cannot recover it', () => {
-    // 15 - 7 - 6 would give back the hidden 2 if 6 stayed visible.
-    expect(suppressCounts(15, [7, 2, 6], 5).cells).toEqual([7, null, null]);
-    // The partner is the smallest non-zero cell; a zero cell protects nothing.
-    expect(suppressCounts(14, [0, 1, 8, 5], 5).cells).toEqual([0, null, 8, null]);
+  it('hides every cell when any is small, so the shown total cannot pin hidden cells (review: 12 over [4, 4, 4])', () => {
+    // Hiding only the small cells told that each hidden cell was 1 to 4: 12 over three of them is 4, 4, 4.
+    expect(suppressCounts(12, [4, 4, 4], 5)).toEqual({ responseCount: 12, suppressed: false, cells: [null, null, null], complete: false });
   });
 
-  it('picks the first of equally small partners', () => {
-    expect(suppressCounts(13, [6, 6, 1], 5).cells).toEqual([null, 6, null]);
+  it('hides large cells too when one is small (review: [1, 1, 10] showed 10, pinning the other two at 1)', () => {
+    expect(suppressCounts(12, [1, 1, 10], 5)).toEqual({ responseCount: 12, suppressed: false, cells: [null, null, null], complete: false });
+    expect(suppressCounts(15, [7, 2, 6], 5).cells).toEqual([null, null, null]);
   });
 
-  it('needs no partner when two or more cells are already hidden', () => {
-    expect(suppressCounts(14, [2, 2, 10], 5)).toEqual({ responseCount: 14, suppressed: false, cells: [null, null, 10], complete: false });
+  it('hides zero cells too when one is small (review: a zero beside hidden cells narrows them down)', () => {
+    expect(suppressCounts(14, [0, 1, 8, 5], 5)).toEqual({ responseCount: 14, suppressed: false, cells: [null, null, null, null], complete: false });
+    expect(suppressCounts(6, [0, 0, 1, 0, 5], 5).cells).toEqual([null, null, null, null, null]);
+  });
+
+  it('shows every cell, zeros included, when none is from 1 to k-1', () => {
+    expect(suppressCounts(12, [0, 12, 0], 5)).toEqual({ responseCount: 12, suppressed: false, cells: [0, 12, 0], complete: true });
+    expect(suppressCounts(16, [5, 0, 6, 5], 5)).toEqual({ responseCount: 16, suppressed: false, cells: [5, 0, 6, 5], complete: true });
   });
 
   it('treats a cell equal to the minimum group size as safe and one below it as small', () => {
     expect(suppressCounts(8, [5, 3], 5).cells).toEqual([null, null]);
     expect(suppressCounts(10, [5, 5], 5).cells).toEqual([5, 5]);
+    expect(suppressCounts(6, [3, 3], 3).cells).toEqual([3, 3]);
+    expect(suppressCounts(5, [2, 3], 3).cells).toEqual([null, null]);
   });
 
   it('handles results without cells (free text)', () => {
@@ -38,8 +45,10 @@ describe('suppressCounts', () => {
   });
 
   it('shows free text only from the minimum group size on', () => {
+    expect(textAnswersVisible(0, 5)).toBe(false);
     expect(textAnswersVisible(4, 5)).toBe(false);
     expect(textAnswersVisible(5, 5)).toBe(true);
+    expect(textAnswersVisible(2, 3)).toBe(false);
   });
 });
 
@@ -57,6 +66,16 @@ describe('participation secret', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(participantHash('org.pol_B', 'person-1', 'a-secret-of-enough-length')).not.toBe(a);
     expect(participantHash('org.pol_A', 'person-1', 'another-secret-of-enough-length')).not.toBe(a);
+  });
+
+  it('refuses production on the example secret, any "change-me" placeholder or the development secret, naming the variable', () => {
+    const production = (secret: string) => () => checkParticipationSecret({ NODE_ENV: 'production', FEEDBACK_PARTICIPATION_SECRET: secret });
+    expect(production('change-me-to-a-long-random-secret')).toThrow(/FEEDBACK_PARTICIPATION_SECRET/);
+    expect(production('please-CHANGE-ME-before-going-live')).toThrow(/FEEDBACK_PARTICIPATION_SECRET.*change-me/);
+    expect(production(DEV_PARTICIPATION_SECRET)).toThrow(/FEEDBACK_PARTICIPATION_SECRET/);
+    expect(production('9f2c7a1e4b8d3f6a0c5e7b9d1f3a5c7e')).not.toThrow();
+    // outside production the example still runs (docker-compose.yml for development)
+    expect(() => checkParticipationSecret({ FEEDBACK_PARTICIPATION_SECRET: 'change-me-to-a-long-random-secret' })).not.toThrow();
   });
 
   it('refuses production without a secret, and a short secret anywhere', () => {
