@@ -1,3 +1,4 @@
+import { createGateway, DEFAULT_LIMITS, DEFAULT_SUPERGRAPH_PATH } from '@hub/gateway';
 import { createSmallProgram, mutate, type SmallProgram } from './support/fixtures';
 import { startTestHub, type Caller, type TestHub } from './support/hub';
 import { liveClient, subscribe, type LiveSubscription } from './support/live';
@@ -50,21 +51,24 @@ describe('live sessions through the gateway', () => {
     const live = subscribe(client(admin.token), FOLLOW, { id });
     await waitFor(() => hub.gateway.subscriptions.upstreamCount === 1);
 
+    // each event shows the session as it is when the event is resolved: a client that waits for a
+    // change's event before the next change sees every state, in order
+    const seen = [];
     await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    seen.push(await live.next());
     await mutate(admin, `mutation($id: ID!) { setSessionPhase(input: { sessionId: $id, phase: "Discuss" }) { id } }`, { id });
+    seen.push(await live.next());
     await mutate(participant, `mutation($id: ID!) { checkIn(sessionId: $id) { id } }`, { id });
+    seen.push(await live.next());
     await mutate(admin, `mutation($id: ID!) { endSession(id: $id) { id } }`, { id });
-
-    const seen = await takeUntil(live, (r) => r.data?.sessionChanged?.status === 'ENDED');
+    seen.push(await live.next());
     for (const r of seen) expect(r.errors).toBeUndefined();
-    const states = seen.map((r) => r.data?.sessionChanged).map((s) => [s.status, s.currentPhase, s.attendanceCount]);
-    expect(states[0]).toEqual(['LIVE', 'Share', 0]);
-    expect(states).toContainEqual(['LIVE', 'Discuss', 0]);
-    expect(states).toContainEqual(['LIVE', 'Discuss', 1]);
-    expect(states[states.length - 1][0]).toBe('ENDED');
-    // in commit order: the phase never goes back, the count never goes down
-    const order = states.map(([status, phase, count]) => `${status === 'ENDED' ? 2 : 1}${phase === 'Discuss' ? 1 : 0}${count}`);
-    expect([...order].sort()).toEqual(order);
+    expect(seen.map((r) => r.data?.sessionChanged).map((s) => [s.status, s.currentPhase, s.attendanceCount])).toEqual([
+      ['LIVE', 'Share', 0],
+      ['LIVE', 'Discuss', 0],
+      ['LIVE', 'Discuss', 1],
+      ['ENDED', null, 1],
+    ]);
     const last = seen[seen.length - 1].data?.sessionChanged;
     expect(last.facilitators).toEqual([{ displayName: 'Fac Ilitator' }, { displayName: 'Fac Ilitator' }]);
     expect(last.community).toEqual({ name: 'Group 0', memberCount: expect.any(Number) });
@@ -163,11 +167,12 @@ describe('live sessions through the gateway', () => {
     await mutate(program.manager, `mutation($p: ID!) { updateProgram(id: $p, input: { minimumGroupSize: 3 }) { id } }`, { p: program.programId });
     const live = subscribe(client(admin.token), `subscription($p: ID!) { pollResults(pollId: $p) { minimumGroupSize results { responseCount suppressed } } }`, { p: createPoll.id });
     await waitFor(() => hub.subgraphs.feedback.events.subscriptionCount === 1);
+    const events = [];
     for (let n = 1; n <= 3; n++) {
       const answerer = await hub.as({ role: 'participant', org: 'partner-0', programs: [program.programId], sub: `live-answer-${n}` });
       await mutate(answerer, `mutation($p: ID!) { submitResponse(input: { pollId: $p, rating: 3 }) { accepted } }`, { p: createPoll.id });
+      events.push(await live.next());
     }
-    const events = await takeUntil(live, (r) => r.data?.pollResults?.results?.responseCount === 3);
     for (const e of events) expect(e.errors).toBeUndefined();
     expect(events.map((e) => e.data?.pollResults)).toEqual([
       { minimumGroupSize: 3, results: { responseCount: null, suppressed: true } },
@@ -175,6 +180,34 @@ describe('live sessions through the gateway', () => {
       { minimumGroupSize: 3, results: { responseCount: 3, suppressed: false } },
     ]);
     live.close();
+  });
+
+  it('closes its clients cleanly (1001 going away) and its upstream subscriptions when the gateway stops', async () => {
+    const second = await createGateway({
+      port: 0,
+      host: '127.0.0.1',
+      subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, sg]) => [n, sg.url()])) as never,
+      subgraphTimeoutMs: 5000,
+      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+      production: false,
+      logLevel: 'silent',
+      auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
+      gatewayPrivateKey: hub.keys.gateway.privateKey,
+      accessScopeTtlMs: 5000,
+      limits: DEFAULT_LIMITS,
+    });
+    const url = await second.listen(0);
+    const id = await newSession();
+    let closed: { code?: number } | undefined;
+    const c = liveClient(url, admin.token, (event) => (closed = event as { code: number }));
+    clients.push(c);
+    const live = subscribe(c, FOLLOW, { id });
+    await waitFor(() => second.subscriptions.upstreamCount === 1 && hub.subgraphs.sessions.events.subscriptionCount === 1);
+    await second.stop();
+    await live.ended;
+    expect(closed?.code).toBe(1001);
+    expect(second.subscriptions.upstreamCount).toBe(0);
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 0);
   });
 });
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
