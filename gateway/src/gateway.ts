@@ -14,6 +14,7 @@ import { CallerTokens } from './caller-tokens';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { operationLimitRules } from './operation-limits';
+import { partnerReportHandler } from './partner-report';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { SubscriptionPlanner } from './subscription-plans';
 import { serveGatewaySubscriptions } from './subscription-server';
@@ -138,6 +139,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     if (stopping || unavailable.length) res.status(503).json({ status: stopping ? 'stopping' : 'degraded', unavailable });
     else res.json({ status: 'ready' });
   });
+  app.get('/export/partner-report.csv', partnerReportHandler(server, callers, scopes, signer));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -2,3 +2,4 @@ export * from './config';
 export * from './gateway';
 export * from './subgraph-data-source';
 export * from './compose';
+export * from './partner-report';
