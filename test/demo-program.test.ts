@@ -104,4 +104,48 @@ describe('the demo program npm start seeds', () => {
     const browse = await participant.query(`{ communities(first: 5) { totalCount } }`);
     expect(browse.errors).toBeUndefined();
   });
+
+  it('has an example of each part of the community-of-practice lifecycle, as the README\'s queries show', async () => {
+    const manager = await hub.as({ role: 'national-manager', org: 'prc', programs: [demo.programId] });
+    const ask = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await manager.query(query, { p: demo.programId, ...variables });
+      expect(res.errors).toBeUndefined();
+      return res.data as Record<string, any>;
+    };
+    const { from, to } = { from: demo.yearStart, to: demo.yearEnd };
+
+    // 1. co-design: a community with versioned terms of reference
+    const structure = await ask(`query($p: ID!) { program(id: $p) { communities(first: 100, filter: { kind: COMMUNITY_OF_PRACTICE }) { nodes { id name documents(kind: TERMS_OF_REFERENCE) { totalCount } } } } }`);
+    const cops = structure.program.communities.nodes as { id: string; name: string; documents: { totalCount: number } }[];
+    expect(cops.some((c) => c.documents.totalCount >= 2)).toBe(true);
+    // 2. membership rules, and a member who breaks one; 7. maturity history
+    const national = cops.filter((c) => c.id.startsWith('prc.'));
+    const rules = await ask(`query($c: ID!) { community(id: $c) { membershipRules { confidentialityRequired } ruleBreaches { reason } maturityHistory { totalCount } facilitationShare { share } } }`, { c: national[0].id });
+    expect(rules.community.membershipRules.confidentialityRequired).toBe(true);
+    expect(rules.community.ruleBreaches.length).toBeGreaterThan(0);
+    expect(rules.community.maturityHistory.totalCount).toBeGreaterThanOrEqual(2);
+    expect(rules.community.facilitationShare.length).toBeGreaterThan(0);
+    // 3. the three-tier loop; 4. overlapping engagements
+    const loop = await ask(`query($p: ID!) { program(id: $p) { forumSummary { tier openItems } engagementOverlaps { organisations { id } } } }`);
+    expect(loop.program.forumSummary.map((t: { tier: string }) => t.tier)).toEqual(expect.arrayContaining(['strategic', 'state', 'regional']));
+    expect(loop.program.engagementOverlaps.length).toBeGreaterThan(0);
+    // 5. participation and drop-off across partners; 6. outcomes
+    const participation = await ask(`query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { program(id: $p) { participationByPartner(from: $from, to: $to) { sessionsHeld membersAtRisk } outcomeSummary { responseCount } } }`, { from, to });
+    // every delivery partner, and the national manager for its communities of practice
+    expect(participation.program.participationByPartner).toHaveLength(9);
+    expect(participation.program.participationByPartner.some((p: { membersAtRisk: number }) => p.membersAtRisk > 0)).toBe(true);
+    // 6. a confidence change measured from anonymous pairs
+    const pairs = await Promise.all(
+      national.map((c) => ask(`query($c: ID!) { community(id: $c) { sessions(first: 10) { nodes { confidencePairs { nodes { change { pairedCount averageChange } } } } } } }`, { c: c.id })),
+    );
+    const changes = pairs
+      .flatMap((r) => r.community.sessions.nodes)
+      .flatMap((s: { confidencePairs: { nodes: { change: unknown }[] } }) => s.confidencePairs.nodes.map((n) => n.change))
+      .filter(Boolean);
+    expect(changes.length).toBeGreaterThan(0);
+    // 8. learnings found by full-text search
+    const search = await ask(`query($p: ID!) { searchLearnings(query: "families", programId: $p) { totalCount } }`);
+    expect(search.searchLearnings.totalCount).toBeGreaterThan(0);
+  });
 });
+

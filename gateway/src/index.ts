@@ -3,3 +3,4 @@ export * from './gateway';
 export * from './subgraph-data-source';
 export * from './compose';
 export * from './partner-report';
+export * from './subscription-plans';

@@ -5,6 +5,10 @@ import { Poll } from '@hub/feedback';
 import { Attendance, Community, Rsvp, Session, SessionFacilitator } from '@hub/sessions';
 import { COP_TOPICS, COPS, DELIVERY_PARTNERS, FAMILY, GIVEN, GROUP_TOPICS, seededRandom, STATES } from './demo-plan';
 import { seedDemoFeedback, type FeedbackTarget } from './demo-feedback';
+import { seedDemoForums } from './demo-forums';
+import { seedDemoMaturity } from './demo-maturity';
+import { seedDemoMembershipRules } from './demo-membership';
+import { seedDemoStructure } from './demo-structure';
 import type { Hub } from './hub';
 import { insertAll } from './insert-all';
 
@@ -67,7 +71,13 @@ export async function seedDemo(hub: Pick<Hub, 'subgraphs'>, log: (line: string) 
     description: 'Peer support groups for parents and carers of children with additional needs, delivered by 8 partners, with facilitator Communities of Practice meeting quarterly.',
     managingOrganisationId: NATIONAL,
     minimumGroupSize: 5,
-    tiers: [],
+    // the three-tier loop of the source documents: regional forums feed a state-wide practitioner
+    // forum, which feeds the strategic leadership forum
+    tiers: [
+      { key: 'strategic', name: 'Strategic leadership forum', level: 1 },
+      { key: 'state', name: 'State-wide practitioner forum', level: 2 },
+      { key: 'regional', name: 'Regional forum', level: 3 },
+    ],
     reportingPeriods: [
       { name: `${year} January–June`, startsOn: `${year}-01-01`, endsOn: `${year}-06-30` },
       { name: `${year} July–December`, startsOn: `${year}-07-01`, endsOn: `${year}-12-31` },
@@ -269,7 +279,19 @@ export async function seedDemo(hub: Pick<Hub, 'subgraphs'>, log: (line: string) 
     await insertAll(m, Rsvp, rsvps);
     await insertAll(m, Attendance, attendance);
   });
+  // the community-of-practice lifecycle: co-designed structure, versioned documents, learnings and
+  // resources; the three-tier forums and overlapping engagements; membership rules
+  const structure = await seedDemoStructure(hub, programId, now);
+  const forums = await seedDemoForums(hub, programId, {
+    nationalId: NATIONAL,
+    partnerIds: [DELIVERY_PARTNERS[0].id, DELIVERY_PARTNERS[1].id],
+    regionId: DELIVERY_PARTNERS[0].state,
+    now,
+  });
+  const membership = await seedDemoMembershipRules(hub, { programId });
+  // the feedback database is written last: its polls mark a complete seed
   const feedback = await seedDemoFeedback(hub.subgraphs.feedback.dataSource, { programId, targets: feedbackTargets, random: rnd });
+  const maturity = await seedDemoMaturity(hub.subgraphs.feedback.dataSource, { programId, nationalOrganisationId: NATIONAL, targets: feedbackTargets, random: rnd, now });
 
   const counts = {
     organisations: orgs.length,
@@ -280,7 +302,11 @@ export async function seedDemo(hub: Pick<Hub, 'subgraphs'>, log: (line: string) 
     sessions: sessions.length,
     attendance: attendance.length,
     rsvps: rsvps.length,
+    ...structure.counts,
+    ...forums,
+    ...membership,
     ...feedback,
+    ...maturity,
   };
   log(`Seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}.`);
   return { programId, yearStart, yearEnd, counts };

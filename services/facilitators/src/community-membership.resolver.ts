@@ -1,14 +1,18 @@
-import { badField, conflict, forbidden, inTransaction, IsDay, mayManage, mayRead, newId, notFound, ownerOf, refTo, type AccessScope } from '@hub/core';
+import { badField, badUserInput, conflict, forbidden, inTransaction, IsDay, mayManage, mayRead, newId, notFound, ownerOf, refTo, type AccessScope } from '@hub/core';
 import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
-import { IsNull, type EntityManager } from 'typeorm';
-import { mayReadFacilitatorsOf, visibleOwner } from './access-rules';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { mayReadCourse, mayReadFacilitatorsOf, visibleOwner } from './access-rules';
 import { CommunityMembership, CommunityRole } from './community-membership.entity';
 import type { FacilitatorsContext } from './context';
 import { checkNotFuture, todayUtc } from './dates';
 import { Facilitator, FacilitatorStatus } from './facilitator.entity';
 import { checkRecordId } from './record-ids';
+import { breachesOf } from './membership-rules';
+import { CommunityMembershipRules, MembershipRule } from './membership-rules.entity';
 import { CommunityRef } from './refs';
+import { TrainingCourse } from './training-course.entity';
+import { TrainingRecord } from './training-record.entity';
 
 @InputType()
 export class JoinCommunityInput {
@@ -53,6 +57,33 @@ export class UpdateCommunityMembershipInput {
 }
 
 /**
+ * Refuses a join that breaks the community's membership rules on the joining day: BAD_USER_INPUT
+ * naming each broken rule (the facilitator's training and region on `input.facilitatorId`,
+ * confidentiality on `input.confidentialityAgreed`) with the reason.
+ */
+async function checkMembershipRules(
+  m: EntityManager,
+  scope: AccessScope,
+  facilitator: Facilitator,
+  input: Pick<JoinCommunityInput, 'communityId' | 'confidentialityAgreed'>,
+  joinedOn: string,
+): Promise<void> {
+  const rules = await m.findOneBy(CommunityMembershipRules, { communityId: input.communityId });
+  if (!rules || !mayRead(scope, rules.organisationId)) return;
+  const courseIds = rules.requiredTraining.map((r) => r.courseId);
+  const records = courseIds.length ? await m.findBy(TrainingRecord, { facilitatorId: facilitator.id, courseId: In(courseIds) }) : [];
+  const courses = courseIds.length ? await m.findBy(TrainingCourse, { id: In(courseIds) }) : [];
+  const names = new Map(courses.filter((c) => mayReadCourse(scope, c)).map((c) => [c.id, c.name]));
+  const candidate = { regionId: facilitator.regionId, confidentialityAgreed: input.confidentialityAgreed, records };
+  const breaches = breachesOf(rules, candidate, joinedOn, (id) => names.get(id) ?? `course ${id}`);
+  if (breaches.length === 0) return;
+  throw badUserInput(
+    `The facilitator does not meet this community's membership rules: ${breaches.map((b) => b.reason).join('; ')}`,
+    breaches.map((b) => ({ field: b.rule === MembershipRule.CONFIDENTIALITY ? 'input.confidentialityAgreed' : 'input.facilitatorId', message: b.reason })),
+  );
+}
+
+/**
  * Memberships are changed by the member's organisation's administrators, or by the facilitator
  * itself. `owner` is the member's organisation (a membership's ID names it, as a facilitator's does).
  */
@@ -84,7 +115,8 @@ export class CommunityMembershipResolver {
   }
 
   @Mutation(() => CommunityMembership, {
-    description: 'Makes a facilitator a member of a community; CONFLICT when already an active member. By its organisation\'s administrators or the facilitator itself.',
+    description:
+      'Makes a facilitator a member of a community; CONFLICT when already an active member; BAD_USER_INPUT naming each of the community\'s membership rules the facilitator breaks on the joining day (training, region, confidentiality), with the reason. By its organisation\'s administrators or the facilitator itself.',
   })
   joinCommunity(@Arg('input') input: JoinCommunityInput, @Ctx() ctx: FacilitatorsContext): Promise<CommunityMembership> {
     checkRecordId(input.facilitatorId, 'fac', 'input.facilitatorId');
@@ -107,6 +139,7 @@ export class CommunityMembershipResolver {
           { field: 'input.communityId', message: 'the facilitator is already an active member' },
         ]);
       }
+      await checkMembershipRules(m, ctx.scope, facilitator, input, joinedOn);
       return m.save(
         CommunityMembership,
         m.create(CommunityMembership, {

@@ -24,7 +24,9 @@ import { Facilitator, FacilitatorStatus } from './facilitator.entity';
 import { facilitatorOrder, facilitatorQuery } from './facilitator-query';
 import { checkRecordId } from './record-ids';
 import { OrganisationRef, RegionRef } from './refs';
-import { TrainingRecord } from './training-record.entity';
+import { AccreditationLevel, TrainingRecord } from './training-record.entity';
+import { todayUtc } from './dates';
+import { highestCurrentLevel } from './membership-rules';
 
 const NOT_BLANK = /\S/;
 const PHONE = /^\+?[0-9][0-9 ()-]{4,27}[0-9]$/;
@@ -236,6 +238,14 @@ export class FacilitatorResolver {
   @FieldResolver(() => [TrainingRecord], { description: 'Completed training, most recent first.' })
   trainingRecords(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): Promise<TrainingRecord[]> {
     return ctx.loaders.trainingRecordsOfFacilitator.load(facilitator.id);
+  }
+
+  @FieldResolver(() => AccreditationLevel, {
+    nullable: true,
+    description: 'The highest accreditation level among the training records current today (UTC, not expired); null when none is.',
+  })
+  async accreditation(@Root() facilitator: Facilitator, @Ctx() ctx: FacilitatorsContext): Promise<AccreditationLevel | null> {
+    return highestCurrentLevel(await ctx.loaders.trainingRecordsOfFacilitator.load(facilitator.id), todayUtc());
   }
 
   @FieldResolver(() => [CommunityMembership], { description: 'Communities the facilitator belongs to, in the order joined.' })

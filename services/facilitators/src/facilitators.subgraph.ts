@@ -7,6 +7,15 @@ import { FacilitatorResolver } from './facilitator.resolver';
 import { createFacilitatorsLoaders, type FacilitatorsLoaders } from './loaders';
 import { FacilitatorsInitial1763800100000 } from './migrations/1763800100000-facilitators-initial';
 import { FacilitatorsRowSecurity1763800100001 } from './migrations/1763800100001-facilitators-row-security';
+import { MembershipRules1765200000000 } from './migrations/1765200000000-membership-rules';
+import { CommunityMembershipRules } from './membership-rules.entity';
+import {
+  CommunityRulesResolver,
+  MembershipBreachesResolver,
+  MembershipRuleBreachResolver,
+  MembershipRulesResolver,
+  RequiredTrainingResolver,
+} from './membership-rules.resolver';
 import { OrganisationFacilitatorsResolver } from './organisation-facilitators.resolver';
 import { facilitatorsReferences } from './references';
 import { TrainingCourse } from './training-course.entity';
@@ -24,10 +33,15 @@ export const facilitatorsDefinition: SubgraphDefinition<FacilitatorsLoaders> = {
     CommunityMembershipResolver,
     OrganisationFacilitatorsResolver,
     CommunityMembersResolver,
+    MembershipRulesResolver,
+    RequiredTrainingResolver,
+    MembershipRuleBreachResolver,
+    CommunityRulesResolver,
+    MembershipBreachesResolver,
   ],
   referenceResolvers: facilitatorsReferences,
-  entities: [Facilitator, TrainingCourse, TrainingRecord, CommunityMembership],
-  migrations: [FacilitatorsInitial1763800100000, FacilitatorsRowSecurity1763800100001],
+  entities: [Facilitator, TrainingCourse, TrainingRecord, CommunityMembership, CommunityMembershipRules],
+  migrations: [FacilitatorsInitial1763800100000, FacilitatorsRowSecurity1763800100001, MembershipRules1765200000000],
   createLoaders: createFacilitatorsLoaders,
 };
 

@@ -1,10 +1,11 @@
-import { countEach, loaderById, loaderGrouped, paginateEach, type AccessScope } from '@hub/core';
+import { countEach, loaderById, loaderGrouped, mayRead, paginateEach, type AccessScope } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
 import { countableOrganisations, facilitatorOrganisations, mayReadCourse, mayReadFacilitatorsOf, nameVisibility } from './access-rules';
 import { CommunityMembership } from './community-membership.entity';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
 import { facilitatorOrder, facilitatorQuery } from './facilitator-query';
 import { MEMBERSHIP_ORDER, membershipQuery } from './membership-query';
+import { CommunityMembershipRules } from './membership-rules.entity';
 import { TrainingCourse } from './training-course.entity';
 import { TrainingRecord } from './training-record.entity';
 
@@ -62,6 +63,18 @@ export function createFacilitatorsLoaders(ds: EntityManager, scope: AccessScope)
       async (ids: readonly string[]) =>
         readable(await ds.getRepository(CommunityMembership).find({ where: { facilitatorId: In([...ids]) }, order: { joinedOn: 'ASC', id: 'ASC' } })),
       (m) => m.facilitatorId,
+    ),
+    /** A community's membership rules, within the caller's wall (the community's organisation). */
+    membershipRules: loaderById(
+      async (ids: readonly string[]) =>
+        (await ds.getRepository(CommunityMembershipRules).findBy({ communityId: In([...ids]) })).filter((r) => mayRead(scope, r.organisationId)),
+      (r) => r.communityId,
+    ),
+    /** A community's current members whose records the caller may read (members from outside its wall are left out). */
+    activeMembersOfCommunity: loaderGrouped(
+      (ids: readonly string[]) =>
+        membershipQuery(ds, ids, false, facilitatorOrganisations(scope)).orderBy('membership.joinedOn', 'ASC').addOrderBy('membership.id', 'ASC').getMany(),
+      (m) => m.communityId,
     ),
     facilitatorCount,
     facilitatorPage: paginateEach<FacilitatorsOfOrganisation, Facilitator>({

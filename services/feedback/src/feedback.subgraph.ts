@@ -4,6 +4,11 @@ import { FeedbackInitial1763800400000 } from './migrations/1763800400000-feedbac
 import { FeedbackAnonymity1764100000000 } from './migrations/1764100000000-feedback-anonymity';
 import { FeedbackRowSecurity1764100100000 } from './migrations/1764100100000-feedback-row-security';
 import { FeedbackResultsVisibility1764300000000 } from './migrations/1764300000000-feedback-results-visibility';
+import { FeedbackCopMeasures1765300000000 } from './migrations/1765300000000-feedback-cop-measures';
+import { CommunityPairsResolver, ConfidencePairResolver, PollPairResolver, SessionPairsResolver } from './confidence.resolver';
+import { ConfidencePair } from './confidence-pair.entity';
+import { CommunityMaturityResolver, MaturityResolver } from './maturity.resolver';
+import { MaturityAssessment } from './maturity-assessment.entity';
 import { CommunityFeedbackResolver, SessionFeedbackResolver } from './target-feedback.resolver';
 import { OrganisationFeedbackResolver, ProgramFeedbackResolver } from './owner-feedback.resolver';
 import { checkParticipationSecret } from './participant-hash';
@@ -16,7 +21,10 @@ import { PollResolver } from './poll.resolver';
 import { feedbackReferences } from './references';
 import { ResponseResolver } from './response.resolver';
 
-/** Polls, check-ins and evaluations with anonymous answers and small-group suppression of results. */
+/**
+ * Polls, check-ins, evaluations, confidence before/after and outcome ratings with anonymous answers
+ * and small-group suppression of results; the CoP maturity quiz and each community's assessed stages.
+ */
 export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
   name: 'feedback',
   resolvers: [
@@ -28,10 +36,16 @@ export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
     CommunityFeedbackResolver,
     OrganisationFeedbackResolver,
     ProgramFeedbackResolver,
+    ConfidencePairResolver,
+    PollPairResolver,
+    SessionPairsResolver,
+    CommunityPairsResolver,
+    MaturityResolver,
+    CommunityMaturityResolver,
   ],
   referenceResolvers: feedbackReferences,
-  entities: [Poll, PollResponse, Participation],
-  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000, FeedbackResultsVisibility1764300000000],
+  entities: [Poll, PollResponse, Participation, ConfidencePair, MaturityAssessment],
+  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000, FeedbackResultsVisibility1764300000000, FeedbackCopMeasures1765300000000],
   createLoaders: createFeedbackLoaders,
 };
 

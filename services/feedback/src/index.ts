@@ -2,7 +2,12 @@ export { createFeedbackSubgraph, feedbackDefinition } from './feedback.subgraph'
 export { Poll, PollAnswerType, PollKind, PollStatus, RATING_MAX, RATING_MIN, ResultsVisibility } from './poll.entity';
 export { PollResponse } from './poll-response.entity';
 export { Participation } from './participation.entity';
-export { participantHash } from './participant-hash';
+export { participantHash, participationSecret } from './participant-hash';
 export { suppressCounts } from './suppression';
 export { DEFAULT_MINIMUM_GROUP_SIZE, groupSizeOf } from './group-size';
 export { CHECK_IN_TOPIC, POLL_TOPIC } from './poll-events';
+export { ConfidencePair, ConfidencePhase } from './confidence-pair.entity';
+export { MaturityAssessment } from './maturity-assessment.entity';
+export { MATURITY_QUESTIONS, MaturityStage, maturityScore, stageOf } from './maturity-quiz';
+export { pairCode, PAIRING_CODE_MAX_LENGTH, PAIRING_CODE_MIN_LENGTH } from './pair-code';
+export { MATURITY_TOPIC } from './poll-events';

@@ -1,7 +1,9 @@
-import { countEach, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, type AccessScope } from '@hub/core';
+import { countEach, isTimeAndId, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, type AccessScope, type KeysetOrder } from '@hub/core';
 import DataLoader from 'dataloader';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { Poll, type PollKind } from './poll.entity';
+import { ConfidencePair } from './confidence-pair.entity';
+import { MaturityAssessment } from './maturity-assessment.entity';
+import { Poll, PollKind } from './poll.entity';
 import { POLL_ORDER } from './poll-order';
 import type { ResponseCell } from './poll-results';
 
@@ -147,6 +149,65 @@ function answersPerPollBy(ds: EntityManager, scope: AccessScope, column: 'sessio
   );
 }
 
+/** Confidence pairs are listed newest first; the ID breaks ties. */
+export const PAIR_ORDER: KeysetOrder<ConfidencePair> = {
+  columns: ['pair.createdAt', 'pair.id'],
+  values: (p) => [p.createdAt.toISOString(), p.id],
+  direction: 'DESC',
+  accepts: isTimeAndId,
+};
+
+/** Maturity assessments are listed newest first; the ID breaks ties. */
+export const ASSESSMENT_ORDER: KeysetOrder<MaturityAssessment> = {
+  columns: ['assessment.assessedAt', 'assessment.id'],
+  values: (a) => [a.assessedAt.toISOString(), a.id],
+  direction: 'DESC',
+  accepts: isTimeAndId,
+};
+
+/** Each session's or community's confidence pairs (within the wall), newest first, with their count. */
+function pairPages(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
+  const rows = {
+    parent: `pair.${column}`,
+    query: (ids: string[]) => withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair').where(`pair.${column} IN (:...ids)`, { ids }), 'pair', scope),
+  };
+  const count = countEach(rows);
+  return paginateEach<null, ConfidencePair>({ ...rows, order: PAIR_ORDER, count: (id, filter) => count.load({ id, filter }) });
+}
+
+/** Each community's maturity assessments (within the wall), newest first, with their count. */
+function assessmentPages(ds: EntityManager, scope: AccessScope) {
+  const rows = {
+    parent: 'assessment.community_id',
+    query: (ids: string[]) =>
+      withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment').where('assessment.community_id IN (:...ids)', { ids }), 'assessment', scope),
+  };
+  const count = countEach(rows);
+  return paginateEach<null, MaturityAssessment>({ ...rows, order: ASSESSMENT_ORDER, count: (id, filter) => count.load({ id, filter }) });
+}
+
+/** Each session's or community's CHECK_IN polls within the wall, oldest first (the order of a trend). */
+function checkInPollsBy(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
+  return loaderGrouped(
+    (ids: readonly string[]) =>
+      withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids: [...ids] }), 'poll', scope)
+        .andWhere('poll.kind = :kind', { kind: PollKind.CHECK_IN })
+        .orderBy('poll.createdAt', 'ASC')
+        .addOrderBy('poll.id', 'ASC')
+        .getMany(),
+    (p: Poll) => (column === 'session_id' ? p.sessionId : p.communityId) as string,
+  );
+}
+
+/** How many of a confidence pair's answers pair up (one before and one after answer with the same code), and their sums. */
+export interface PairedAnswers {
+  pairId: string;
+  paired: number;
+  sumBefore: number;
+  sumAfter: number;
+  improved: number;
+}
+
 /**
  * Per-request loaders of the feedback subgraph: one query per relation or aggregate per request,
  * each within the caller's wall (polls outside it are as if absent).
@@ -187,6 +248,60 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     pollCountByProgram: countEach(pollsBy(ds, scope, 'program_id')),
     answersPerPollOfSession: answersPerPollBy(ds, scope, 'session_id'),
     answersPerPollOfCommunity: answersPerPollBy(ds, scope, 'community_id'),
+    /** Confidence pairs by ID, within the wall. */
+    confidencePair: loaderById(async (ids: readonly string[]) => {
+      const readable = ids.filter((id) => mayRead(scope, ownerOf(id) ?? ''));
+      if (readable.length === 0) return [];
+      const pairs = await ds.getRepository(ConfidencePair).findBy({ id: In(readable) });
+      return pairs.filter((p) => mayRead(scope, p.organisationId));
+    }, (p) => p.id),
+    /** The confidence pair a poll belongs to (as its before or after poll), within the wall. */
+    pairOfPoll: new DataLoader<string, ConfidencePair | null>(async (pollIds) => {
+      const pairs = await withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair'), 'pair', scope)
+        .andWhere('(pair.before_poll_id = ANY(CAST(:ids AS text[])) OR pair.after_poll_id = ANY(CAST(:ids AS text[])))', { ids: [...pollIds] })
+        .getMany();
+      const byPoll = new Map(pairs.flatMap((p) => [[p.beforePollId, p] as const, [p.afterPollId, p] as const]));
+      return pollIds.map((id) => byPoll.get(id) ?? null);
+    }),
+    /** The answers of each pair that pair up, aggregated in the database: no single pair leaves it. */
+    pairedAnswers: loaderById(async (ids: readonly string[]): Promise<PairedAnswers[]> => {
+      const wall = wallOf(scope);
+      const rows: { id: string; n: number; sb: number; sa: number; up: number }[] = await ds.query(
+        `SELECT cp.id, count(*)::int AS n, sum(b.rating)::int AS sb, sum(a.rating)::int AS sa, (count(*) FILTER (WHERE a.rating > b.rating))::int AS up
+         FROM confidence_pair cp
+         JOIN response b ON b.poll_id = cp.before_poll_id AND b.pair_code IS NOT NULL
+         JOIN response a ON a.poll_id = cp.after_poll_id AND a.pair_code = b.pair_code
+         WHERE cp.id = ANY($1::text[])${wall ? ' AND cp.organisation_id = ANY($2::text[])' : ''}
+         GROUP BY cp.id`,
+        wall ? [[...ids], wall] : [[...ids]],
+      );
+      return rows.map((r) => ({ pairId: r.id, paired: r.n, sumBefore: r.sb, sumAfter: r.sa, improved: r.up }));
+    }, (r) => r.pairId),
+    pairsOfSession: pairPages(ds, scope, 'session_id'),
+    pairsOfCommunity: pairPages(ds, scope, 'community_id'),
+    checkInPollsOfSession: checkInPollsBy(ds, scope, 'session_id'),
+    checkInPollsOfCommunity: checkInPollsBy(ds, scope, 'community_id'),
+    /** Each program's OUTCOME polls within the wall. */
+    outcomePollsOfProgram: loaderGrouped(
+      (ids: readonly string[]) =>
+        withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where('poll.program_id IN (:...ids)', { ids: [...ids] }), 'poll', scope)
+          .andWhere('poll.kind = :kind', { kind: PollKind.OUTCOME })
+          .getMany(),
+      (p: Poll) => p.programId,
+    ),
+    assessmentsOfCommunity: assessmentPages(ds, scope),
+    /** Each community's latest maturity assessment within the wall. */
+    latestAssessment: loaderById(
+      (ids: readonly string[]) =>
+        withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment'), 'assessment', scope)
+          .andWhere('assessment.community_id = ANY(CAST(:ids AS text[]))', { ids: [...ids] })
+          .distinctOn(['assessment.community_id'])
+          .orderBy('assessment.community_id')
+          .addOrderBy('assessment.assessedAt', 'DESC')
+          .addOrderBy('assessment.id', 'DESC')
+          .getMany(),
+      (a: MaturityAssessment) => a.communityId,
+    ),
     /** Answers to polls that reached the minimum group size, per organisation and per program (see `reachedResponseCounts`). */
     reachedResponseCountByOrganisation: reachedResponseCounts(ds, scope, 'organisation_id'),
     reachedResponseCountByProgram: reachedResponseCounts(ds, scope, 'program_id'),

@@ -2,6 +2,7 @@ import { badField, isRecordId, ORGANISATION_KEY } from '@hub/core';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
 import { DEFAULT_MINIMUM_GROUP_SIZE, groupSizeOf } from './group-size';
+import { buildOutcomeSummaries, OutcomeSummary } from './cop-measures';
 import { PollKind } from './poll.entity';
 import { OrganisationRef, ProgramRef } from './refs';
 import { responseDays } from './response-window';
@@ -67,6 +68,19 @@ export class ProgramFeedbackResolver {
       filter: { ...responseDays(from, to), organisationId: organisationId ?? null, programId: programId ?? null },
       minimumGroupSize: groupSizeOf(program),
     });
+  }
+
+  @Directive('@requires(fields: "minimumGroupSize")')
+  @FieldResolver(() => [OutcomeSummary], {
+    nullable: true,
+    description:
+      'Outcome ratings (OUTCOME polls, 1 to 5) per organisation that ran them in the program (within what the caller may read), by the program\'s ' +
+      'minimum group size: each organisation\'s mean over its polls whose own results show their mean.',
+  })
+  async outcomeSummary(@Root() program: ProgramRef, @Ctx() ctx: FeedbackContext): Promise<OutcomeSummary[]> {
+    const polls = await ctx.loaders.outcomePollsOfProgram.load(program.id);
+    const cells = await Promise.all(polls.map((p) => ctx.loaders.responseCells.load(p.id)));
+    return buildOutcomeSummaries(polls, cells, groupSizeOf(program));
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Polls asked in the program.' })

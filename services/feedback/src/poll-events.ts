@@ -13,6 +13,9 @@ export const POLL_TOPIC = 'poll';
 /** Key: the community's or session's ID. On every accepted answer to one of its CHECK_IN polls. */
 export const CHECK_IN_TOPIC = 'check-in';
 
+/** Key: the community's ID. When a maturity assessment of it is stored; data: the assessment's ID. */
+export const MATURITY_TOPIC = 'maturity';
+
 export interface PollEventData {
   pollId: string;
 }

@@ -36,9 +36,10 @@ export function buildResults(poll: Poll, rows: readonly ResponseCell[], k: numbe
     const raw = RATINGS.map((rating) => rows.filter((r) => r.rating === rating).reduce((s, r) => s + r.count, 0));
     const shown = suppressCounts(total, raw, k);
     results.ratingDistribution = RATINGS.map((rating, i) => Object.assign(new PollRatingResult(), { rating, count: shown.cells[i] }));
-    // the mean only with the counts: near the ends of the scale a mean pins them (12 answers
-    // averaging 4.92 are eleven 5s and one 4), so it is withheld with them
-    if (!shown.suppressed && total > 0 && shown.cells.every((c) => c !== null)) {
+    // the mean of k or more answers, even with the counts withheld: it is the figure programs
+    // report. Near the ends of the scale it can tell how many gave a lower rating (12 answers
+    // averaging 4.92 are eleven 5s and one 4), never who (docs/access.md "Anonymous feedback")
+    if (!shown.suppressed && total > 0) {
       const sum = RATINGS.reduce((s, rating, i) => s + rating * raw[i], 0);
       results.averageRating = Math.round((sum / total) * 100) / 100;
     }

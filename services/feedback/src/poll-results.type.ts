@@ -53,6 +53,6 @@ export class PollResults {
   @Field(() => [PollRatingResult], { description: 'One per rating 1 to 5 (RATING polls; empty otherwise).' })
   ratingDistribution: PollRatingResult[];
 
-  @Field(() => Float, { nullable: true, description: 'Mean rating, rounded to 2 decimals; null when the result or its counts are withheld (a mean can pin the counts).' })
+  @Field(() => Float, { nullable: true, description: 'Mean rating, rounded to 2 decimals; null when the result is suppressed (fewer answers than the minimum group size).' })
   averageRating: number | null;
 }

@@ -87,7 +87,10 @@ export class CreatePollInput {
 /** Kinds whose answers are always a rating, so they can be compared across polls. */
 const RATED_KINDS = new Set([PollKind.CONFIDENCE, PollKind.OUTCOME]);
 
-function checkTarget(input: CreatePollInput): void {
+/** Where a poll (or a pair of them) is asked: the fields checkTarget and checkPlacement read. */
+export type PollPlacement = Pick<CreatePollInput, 'organisationId' | 'programId' | 'sessionId' | 'communityId'>;
+
+export function checkTarget(input: PollPlacement): void {
   if (Boolean(input.sessionId) === Boolean(input.communityId)) {
     const message = 'give exactly one of sessionId and communityId';
     throw badUserInput(`Invalid input: ${message}`, [
@@ -121,7 +124,7 @@ function checkedOptions(input: CreatePollInput): string[] | null {
  * delivers or manages (the program sets the poll's minimum group size), and the session or
  * community one of the poll's own organisation. FORBIDDEN naming the field otherwise.
  */
-function checkPlacement(ctx: FeedbackContext, input: CreatePollInput): void {
+export function checkPlacement(ctx: FeedbackContext, input: PollPlacement): void {
   if (ctx.scope.role === 'system') return;
   if (!ctx.scope.programs.includes(input.programId)) {
     throw forbidden(`Polls may be asked only in programs your organisation delivers or manages`, 'input.programId');

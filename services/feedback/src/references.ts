@@ -1,7 +1,8 @@
 import type { FeedbackContext } from './context';
 import { isRecordId } from '@hub/core';
 import { Poll } from './poll.entity';
-import { CommunityRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
+import { ConfidencePair } from './confidence-pair.entity';
+import { CommunityRef, FacilitatorRef, OrganisationRef, ProgramRef, SessionRef } from './refs';
 
 /** What the gateway sends for a field that `@requires(fields: "program { minimumGroupSize }")`. */
 interface WithProgram {
@@ -27,6 +28,14 @@ export const feedbackReferences = {
       return poll && Object.assign(new Poll(), poll, { requiredProgram: r.program ?? null });
     },
   },
+  ConfidencePair: {
+    __resolveReference: async (r: WithProgram, ctx: FeedbackContext): Promise<ConfidencePair | null> => {
+      if (!isRecordId(r.id, 'cfp')) return null;
+      const pair = await ctx.loaders.confidencePair.load(r.id);
+      return pair && Object.assign(new ConfidencePair(), pair, { requiredProgram: r.program ?? null });
+    },
+  },
+  Facilitator: { __resolveReference: (r: { id: string }) => Object.assign(new FacilitatorRef(), { id: r.id }) },
   Session: { __resolveReference: (r: WithProgram) => Object.assign(new SessionRef(), { id: r.id, program: programOf(r) }) },
   Community: { __resolveReference: (r: WithProgram) => Object.assign(new CommunityRef(), { id: r.id, program: programOf(r) }) },
   Organisation: { __resolveReference: (r: { id: string }) => Object.assign(new OrganisationRef(), { id: r.id }) },

@@ -50,3 +50,10 @@ export class OrganisationRef {
   @Field(() => ID)
   id: string;
 }
+
+@Directive('@key(fields: "id")')
+@ObjectType('Facilitator')
+export class FacilitatorRef {
+  @Field(() => ID)
+  id: string;
+}

@@ -1,8 +1,9 @@
 import { badField, conflict, forbidden, inTransaction, isRecordId, mayRead, newUntimedId, notFound } from '@hub/core';
-import { IsInt, IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import type { FeedbackContext } from './context';
+import { pairCode, PAIRING_CODE_MAX_LENGTH, PAIRING_CODE_MIN_LENGTH } from './pair-code';
 import { participantHash } from './participant-hash';
 import { publishAnswer } from './poll-events';
 import { Poll, PollAnswerType, PollStatus, RATING_MAX, RATING_MIN } from './poll.entity';
@@ -32,6 +33,22 @@ export class SubmitResponseInput {
   @MinLength(1)
   @MaxLength(2000)
   text?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      `The participant's anonymous pairing code, ${PAIRING_CODE_MIN_LENGTH} to ${PAIRING_CODE_MAX_LENGTH} characters: required on a confidence pair's two polls ` +
+      '(`Poll.confidencePair` is set), refused on any other poll. It links a person\'s before and after answers to each other without the server ' +
+      'knowing whose they are: only SHA-256(pair ID + ":" + code) is stored, never the code, and nothing on the server side can derive it from the ' +
+      'person. The client\'s duty: generate it once per participant (e.g. 32 random bytes, base64url), keep it on the participant\'s device only, ' +
+      'and send the same code with both answers of a pair (it may be reused for every pair). A participant may also make one up. It must be ' +
+      'random or secret, never a name, email or anything else about the person: a guessable code could be recomputed.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(PAIRING_CODE_MIN_LENGTH)
+  @MaxLength(PAIRING_CODE_MAX_LENGTH)
+  pairingCode?: string | null;
 }
 
 @ObjectType({ description: 'Only whether the answer was taken: nothing that could tie it to the participant later.' })
@@ -80,12 +97,33 @@ async function recordParticipation(m: EntityManager, pollId: string, subject: st
   return rows.length === 1;
 }
 
+/**
+ * What to store as the answer's pairing code (see pair-code.ts): on a confidence pair's two polls
+ * the hash of the pair and the code the participant's device sent, which is required there;
+ * elsewhere null, and a code sent anyway is refused.
+ */
+async function pairCodeFor(m: EntityManager, poll: Poll, pairingCode: string | null | undefined): Promise<string | null> {
+  const pairs: { id: string }[] = await m.query(`SELECT id FROM confidence_pair WHERE before_poll_id = $1 OR after_poll_id = $1`, [poll.id]);
+  if (!pairs.length) {
+    if (pairingCode != null) throw badField('input.pairingCode', 'must be left out: the poll is not part of a confidence pair');
+    return null;
+  }
+  if (pairingCode == null) throw badField('input.pairingCode', 'is required for a confidence pair\'s poll: the code the participant\'s device keeps for both answers');
+  return pairCode(pairs[0].id, pairingCode);
+}
+
+/** A unique violation of the one-answer-per-code-and-poll index: someone else sent the same code. */
+function isPairCodeTaken(e: unknown): boolean {
+  const err = e as { code?: unknown; constraint?: unknown } | null;
+  return err?.code === '23505' && err.constraint === 'response_pair_code';
+}
+
 @Resolver()
 export class ResponseResolver {
   @Mutation(() => SubmitResponsePayload, {
     description:
       'Answers a poll anonymously, once per person: the answerer is the caller (the token\'s subject), kept only as a keyed hash apart from the answer. ' +
-      'Anyone who can read the poll may answer.',
+      'Anyone who can read the poll may answer. A confidence pair\'s polls need the participant\'s own pairingCode as well (see SubmitResponseInput.pairingCode).',
   })
   submitResponse(@Arg('input') input: SubmitResponseInput, @Ctx() ctx: FeedbackContext): Promise<SubmitResponsePayload> {
     if (!isRecordId(input.pollId, 'pol')) throw badField('input.pollId', 'is not a poll ID');
@@ -96,17 +134,28 @@ export class ResponseResolver {
       if (!poll || !mayRead(ctx.scope, poll.organisationId)) throw notFound('Poll', input.pollId, 'input.pollId');
       checkOpen(poll, 'input.pollId');
       const answer = checkedAnswer(poll, input);
+      const code = await pairCodeFor(m, poll, input.pairingCode);
       if (!(await recordParticipation(m, poll.id, ctx.scope.subject))) {
         throw conflict('You have already answered this poll', [{ field: 'input.pollId', message: 'has already been answered by this caller' }]);
       }
       // A random ID (no time in it: newUntimedId); the day comes from the database default, the UTC date.
-      await m.query(`INSERT INTO response (id, poll_id, choice, rating, text) VALUES ($1, $2, $3, $4, $5)`, [
-        newUntimedId(poll.organisationId, 'rsp'),
-        poll.id,
-        answer.choice,
-        answer.rating,
-        answer.text,
-      ]);
+      // On a confidence pair's poll, the stored code links this answer to the other answer of the pair sent with the same code, to no person.
+      // A failed statement aborts the transaction, so a taken code is refused after it (and the participation recorded above rolls back).
+      await m
+        .query(`INSERT INTO response (id, poll_id, choice, rating, text, pair_code) VALUES ($1, $2, $3, $4, $5, $6)`, [
+          newUntimedId(poll.organisationId, 'rsp'),
+          poll.id,
+          answer.choice,
+          answer.rating,
+          answer.text,
+          code,
+        ])
+        .catch((e: unknown) => {
+          if (!isPairCodeTaken(e)) throw e;
+          throw conflict('This pairing code has already answered this poll', [
+            { field: 'input.pairingCode', message: 'has already been sent with an answer to this poll: generate a new random code' },
+          ]);
+        });
       // delivered to subscribers only if this answer commits (pollResults, checkInResponses)
       await publishAnswer(m, poll);
       return Object.assign(new SubmitResponsePayload(), { accepted: true });

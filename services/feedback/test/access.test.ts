@@ -222,8 +222,9 @@ describe('feedback access (docs/access.md)', () => {
     it('keeps no column that could join an answer back to a person', async () => {
       const columns = async (table: string) =>
         (await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).map((c: { column_name: string }) => c.column_name);
-      // the answer: the poll, the answer, the day; nothing of the subject or its hash, and no time
-      expect(await columns('response')).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on']);
+      // the answer: the poll, the answer, the day; nothing of the subject or its hash, and no time. The
+      // pairing code (confidence pairs only) is a keyed hash per pair, not the participation hash (cop-feedback.test.ts)
+      expect(await columns('response')).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on', 'pair_code']);
       // who answered: the poll and its hashes; nothing pointing to a response
       expect(await columns('participation')).toEqual(['poll_id', 'hashes']);
       const references = await rows(`SELECT conrelid::regclass::text AS tbl, confrelid::regclass::text AS target FROM pg_constraint

@@ -16,7 +16,10 @@ describe('feedback migrations', () => {
   });
 
   it('moves answers and participations of the first shape into the anonymous one, and back', async () => {
-    // back to the first shape: no results visibility, row-level security off, participation per answer, UUID response IDs
+    // back to the first shape: no CoP measures, no results visibility, row-level security off, participation per answer, UUID response IDs
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'response' AND column_name = 'pair_code'`)).toEqual([]);
+    expect(await rows(`SELECT relname FROM pg_class WHERE relname IN ('confidence_pair', 'maturity_assessment')`)).toEqual([]);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'results_visibility'`)).toEqual([]);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
@@ -50,11 +53,15 @@ describe('feedback migrations', () => {
     expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'poll' AND column_name = 'minimum_group_size'`)).toEqual([]);
     // existing polls keep showing their results live
     expect(await rows(`SELECT id, results_visibility FROM poll`)).toEqual([{ id: poll, results_visibility: 'LIVE' }]);
-    expect(await rows(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation') ORDER BY relname`)).toEqual([
+    expect(await rows(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN ('poll', 'response', 'participation', 'confidence_pair', 'maturity_assessment') ORDER BY relname`)).toEqual([
+      { relname: 'confidence_pair', relrowsecurity: true, relforcerowsecurity: true },
+      { relname: 'maturity_assessment', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'participation', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'poll', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'response', relrowsecurity: true, relforcerowsecurity: true },
     ]);
+    // existing answers have no pairing code
+    expect(await rows(`SELECT count(*)::int AS n FROM response WHERE pair_code IS NOT NULL`)).toEqual([{ n: 0 }]);
     // answers insert-only and participations never deleted, for request roles; hash sets append-only
     const policies: { tablename: string; policyname: string; qual: string | null; with_check: string | null }[] = await rows(
       `SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE tablename IN ('response', 'participation') AND policyname IN ('hub_update', 'hub_delete') ORDER BY 1, 2`,

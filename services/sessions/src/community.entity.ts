@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export enum CommunityKind {
@@ -51,6 +51,10 @@ export class Community {
   @Column('text', { nullable: true })
   tier: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'The level of the community\'s tier in its program (1 = top, e.g. strategic leadership), as set by its organisation: a forum item is escalated to a forum one level up.' })
+  @Column('integer', { name: 'tier_level', nullable: true })
+  tierLevel: number | null;
+
   @Field()
   @Column('text')
   name: string;
@@ -59,11 +63,19 @@ export class Community {
   @Column('text')
   purpose: string;
 
-  @Field()
+  @Field({ description: 'What the community covers and what it leaves out, as its members agreed.' })
+  @Column('text', { default: '' })
+  scope: string;
+
+  @Field({ description: 'What members expect of the community and of each other (e.g. attendance, sharing the facilitation).' })
+  @Column('text', { default: '' })
+  expectations: string;
+
+  @Field({ description: 'The latest version of its terms of reference; `documents(kind: TERMS_OF_REFERENCE)` gives every version.' })
   @Column('text', { name: 'terms_of_reference' })
   termsOfReference: string;
 
-  @Field()
+  @Field({ description: 'The latest version of its code of practice; `documents(kind: CODE_OF_PRACTICE)` gives every version.' })
   @Column('text', { name: 'code_of_practice' })
   codeOfPractice: string;
 

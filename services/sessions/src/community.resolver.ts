@@ -1,8 +1,10 @@
 import { assertManage, badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY } from '@hub/core';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, MeetingMode } from './community.entity';
 import { COMMUNITY_ORDER, whereCommunities } from './community-query';
+import { appendDocumentVersion } from './community-document.resolver';
+import { CommunityDocumentKind } from './community-document.entity';
 import type { SessionsContext } from './context';
 import { compact } from './criteria';
 import { OrganisationRef } from './organisation-ref';
@@ -52,6 +54,13 @@ export class CreateCommunityInput {
   @Matches(TIER_KEY, { message: 'must be a tier key' })
   tier?: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'The level of that tier in the program (Program.tiers level, 1 = top); forums need it for escalation.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  tierLevel?: number | null;
+
   @Field()
   @MinLength(1)
   @MaxLength(200)
@@ -61,11 +70,19 @@ export class CreateCommunityInput {
   @MaxLength(2000)
   purpose: string;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: 'What the community covers and what it leaves out.' })
+  @MaxLength(2000)
+  scope: string;
+
+  @Field({ defaultValue: '', description: 'What members expect of the community and of each other.' })
+  @MaxLength(4000)
+  expectations: string;
+
+  @Field({ defaultValue: '', description: 'Its first version (see reviseCommunityDocument).' })
   @MaxLength(20000)
   termsOfReference: string;
 
-  @Field({ defaultValue: '' })
+  @Field({ defaultValue: '', description: 'Its first version (see reviseCommunityDocument).' })
   @MaxLength(20000)
   codeOfPractice: string;
 
@@ -105,6 +122,13 @@ export class UpdateCommunityInput {
   @Matches(TIER_KEY, { message: 'must be a tier key' })
   tier?: string | null;
 
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  tierLevel?: number | null;
+
   @Field({ nullable: true })
   @IsOptional()
   @MinLength(1)
@@ -118,10 +142,20 @@ export class UpdateCommunityInput {
 
   @Field({ nullable: true })
   @IsOptional()
+  @MaxLength(2000)
+  scope?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(4000)
+  expectations?: string;
+
+  @Field({ nullable: true, description: 'A new version, as reviseCommunityDocument without a change note.' })
+  @IsOptional()
   @MaxLength(20000)
   termsOfReference?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'A new version, as reviseCommunityDocument without a change note.' })
   @IsOptional()
   @MaxLength(20000)
   codeOfPractice?: string;
@@ -214,18 +248,23 @@ export class CommunityResolver {
     if (scope.role !== 'system' && !scope.programs.includes(input.programId)) {
       throw forbidden(`${input.organisationId} does not take part in program ${input.programId}`, 'input.programId');
     }
-    return inTransaction(ctx.db, (m) =>
-      m.save(
+    return inTransaction(ctx.db, async (m) => {
+      const community = await m.save(
         Community,
         m.create(Community, {
           ...input,
           id: newId(input.organisationId, 'com'),
           tier: input.tier ?? null,
+          tierLevel: input.tierLevel ?? null,
           cadence: input.cadence ?? null,
           regionId: input.regionId ?? null,
         }),
-      ),
-    );
+      );
+      // the first versions of its documents, so the history starts where the community does
+      if (input.termsOfReference) await appendDocumentVersion(m, community, CommunityDocumentKind.TERMS_OF_REFERENCE, input.termsOfReference, scope.subject, 'First version');
+      if (input.codeOfPractice) await appendDocumentVersion(m, community, CommunityDocumentKind.CODE_OF_PRACTICE, input.codeOfPractice, scope.subject, 'First version');
+      return community;
+    });
   }
 
   @Mutation(() => Community, { description: 'For the owning organisation\'s administrators.' })
@@ -235,11 +274,15 @@ export class CommunityResolver {
       const community = readable(ctx.scope, await m.findOne(Community, { where: { id }, lock: { mode: 'pessimistic_write' } }));
       if (!community) throw notFound('Community', id);
       assertManage(ctx.scope, community.organisationId, 'id');
-      for (const key of ['kind', 'name', 'purpose', 'termsOfReference', 'codeOfPractice', 'mode', 'maturityStage', 'formatPhases'] as const) {
+      for (const [key, kind] of [['termsOfReference', CommunityDocumentKind.TERMS_OF_REFERENCE], ['codeOfPractice', CommunityDocumentKind.CODE_OF_PRACTICE]] as const) {
+        const text = input[key];
+        if (text !== undefined && text !== null && text !== community[key]) await appendDocumentVersion(m, community, kind, text, ctx.scope.subject);
+      }
+      for (const key of ['kind', 'name', 'purpose', 'scope', 'expectations', 'mode', 'maturityStage', 'formatPhases'] as const) {
         if (input[key] !== undefined && input[key] !== null) Object.assign(community, { [key]: input[key] });
       }
-      for (const key of ['tier', 'cadence', 'regionId'] as const) {
-        if (input[key] !== undefined) community[key] = input[key] ?? null;
+      for (const key of ['tier', 'tierLevel', 'cadence', 'regionId'] as const) {
+        if (input[key] !== undefined) Object.assign(community, { [key]: input[key] ?? null });
       }
       return m.save(Community, community);
     });

@@ -4,3 +4,9 @@ export { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, Meeting
 export { Rsvp, RsvpResponse } from './rsvp.entity';
 export { Session, SessionStatus } from './session.entity';
 export { SessionFacilitator } from './session-facilitator.entity';
+export { CommunityDocument, CommunityDocumentKind } from './community-document.entity';
+export { CommunityResource } from './community-resource.entity';
+export { SessionLearning } from './session-learning.entity';
+export { SESSION_TEMPLATES, SessionCadence, nthStart } from './session-program.resolver';
+export { ForumItem, ForumItemEvent, ForumItemEventKind, ForumItemStatus } from './forum-item.entity';
+export { PlannedEngagement } from './engagement.entity';

@@ -3,6 +3,8 @@ import { In, type EntityManager } from 'typeorm';
 import { Attendance } from './attendance.entity';
 import { Community } from './community.entity';
 import { COMMUNITY_ORDER, whereCommunities, type CommunityCriteria } from './community-query';
+import { createCopLoaders } from './cop-loaders';
+import { createForumLoaders } from './cop-forum-loaders';
 import { Rsvp, RsvpCounts, RsvpResponse } from './rsvp.entity';
 import { Session } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
@@ -45,6 +47,8 @@ export function createSessionsLoaders(ds: EntityManager, scope: AccessScope) {
   const communityCountOfProgram = countEach(communitiesBy('community.program_id'));
 
   return {
+    ...createCopLoaders(ds, scope),
+    ...createForumLoaders(ds, scope),
     community,
     session,
     facilitatorsOfSession: loaderGrouped(
