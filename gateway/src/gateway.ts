@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -36,6 +37,9 @@ export interface Gateway {
   url(): string;
   stop(): Promise<void>;
 }
+
+/** The national program dashboard (packages/dashboard, built by `npm run build`), served at /dashboard/. */
+export const DASHBOARD_DIST_PATH = path.resolve(__dirname, '../../packages/dashboard/dist');
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/g;
 
@@ -140,6 +144,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     else res.json({ status: 'ready' });
   });
   app.get('/export/partner-report.csv', partnerReportHandler(server, callers, scopes, signer));
+  // the dashboard: static files, any other page path answered by its index.html (the app routes itself)
+  app.use('/dashboard', express.static(DASHBOARD_DIST_PATH, { index: 'index.html', fallthrough: true }), (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const index = path.join(DASHBOARD_DIST_PATH, 'index.html');
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (it builds packages/dashboard into packages/dashboard/dist).\n');
+      return;
+    }
+    if (path.extname(req.path)) return next(); // a missing asset is a 404, not the app
+    res.sendFile(index);
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -64,10 +64,11 @@ export async function seedDemoFeedback(
         ask(target, session, { kind: 'POLL' as Poll['kind'], question: 'Which topic should we take up next time?', answerType: 'CHOICE' as Poll['answerType'], options: ['Engaging families', 'Online facilitation', 'Self-care', 'Working with schools'] }, () => ({
           choice: Math.floor(random() * 4),
         }));
+      } else if (i === 11 || i === 22) {
+        // outcome ratings mid-year and at the end (checked first: 11 is also a check-in session)
+        ask(target, session, { kind: 'OUTCOME' as Poll['kind'], question: 'Since joining, how connected do you feel to other parents?', answerType: 'RATING' as Poll['answerType'] }, rating(i === 11 ? 0.8 : 1.1));
       } else if (i % 6 === 5) {
         ask(target, session, { kind: 'CHECK_IN' as Poll['kind'], question: 'Is this group still meeting your needs?', answerType: 'RATING' as Poll['answerType'] }, rating(0.8 - i * 0.02));
-      } else if (i === 11) {
-        ask(target, session, { kind: 'OUTCOME' as Poll['kind'], question: 'Since joining, how connected do you feel to other parents?', answerType: 'RATING' as Poll['answerType'] }, rating(1));
       }
     });
   }
