@@ -53,4 +53,14 @@ describe('a subgraph request\'s scoped transaction', () => {
     await postGraphQL(subgraph.url(), `mutation { createRegion(input: { id: "au", name: "Australia", level: COUNTRY }) { id } }`, undefined, await scopeHeaders(SYSTEM_SCOPE));
     expect(await subgraph.requestDataSource.query(`SELECT id FROM region`)).toEqual([]);
   });
+
+  it('evaluates the caller\'s scope once per statement in every policy, not once per row', async () => {
+    const policies = (await subgraph.dataSource.query(`SELECT policyname, qual, with_check FROM pg_policies`)) as { qual: string | null; with_check: string | null }[];
+    expect(policies.length).toBeGreaterThan(0);
+    const perRow = /(?<!SELECT )hub_(is_system|role|org|subject|facilitator|orgs|write_orgs|programs)\(\)(?! AS)/;
+    for (const p of policies) {
+      expect({ p, perRow: perRow.test(p.qual ?? '') || perRow.test(p.with_check ?? '') }).toEqual({ p, perRow: false });
+    }
+  });
 });
+

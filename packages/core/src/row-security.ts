@@ -61,11 +61,22 @@ export function tenantPolicy(table: string, column = 'organisation_id'): TablePo
   return { table, read: `${column} = ANY (hub_orgs())`, write: `${column} = ANY (hub_write_orgs())`, owner: column };
 }
 
+const SCOPE_CALL = /\bhub_(is_system|role|org|subject|facilitator|orgs|write_orgs|programs)\(\)/g;
+const ARRAY_SETTINGS = new Set(['orgs', 'write_orgs', 'programs']);
+
+/**
+ * Each scope function as an uncorrelated subquery, which PostgreSQL evaluates once per statement
+ * (an InitPlan) instead of once per row: at scale 10 the difference is seconds per query.
+ */
+export function oncePerStatement(sql: string): string {
+  return sql.replace(SCOPE_CALL, (call, name: string) => (ARRAY_SETTINGS.has(name) ? `((SELECT ${call})::text[])` : `(SELECT ${call})`));
+}
+
 /** SQL enabling and forcing row-level security on each table with its read and write policies. */
 export function rowSecuritySql(policies: TablePolicy[]): string {
   return policies
     .map(({ table, read, write = read, insert = write, update = write, delete: remove = write, owner }) => {
-      const rule = (sql: string) => `hub_is_system() OR (${sql})`;
+      const rule = (sql: string) => oncePerStatement(`hub_is_system() OR (${sql})`);
       // USING is the read rule because row locks (SELECT … FOR SHARE/UPDATE) use it: an answerer
       // locks the poll it answers. The row after the update must pass the write rule, and its
       // owner cannot change, so a readable row of another organisation stays out of reach.

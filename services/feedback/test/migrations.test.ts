@@ -67,9 +67,9 @@ describe('feedback migrations', () => {
       `SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE tablename IN ('response', 'participation') AND policyname IN ('hub_update', 'hub_delete') ORDER BY 1, 2`,
     );
     const rule = (table: string, name: string) => policies.find((p) => p.tablename === table && p.policyname === name);
-    expect(rule('response', 'hub_update')?.with_check).toMatch(/hub_is_system\(\) OR false/);
-    expect(rule('response', 'hub_delete')?.qual).toMatch(/hub_is_system\(\) OR false/);
-    expect(rule('participation', 'hub_delete')?.qual).toMatch(/hub_is_system\(\) OR false/);
+    expect(rule('response', 'hub_update')?.with_check).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
+    expect(rule('response', 'hub_delete')?.qual).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
+    expect(rule('participation', 'hub_delete')?.qual).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
     expect(rule('participation', 'hub_update')?.with_check).toMatch(/hub_orgs\(\)/);
     expect(await rows(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'participation'::regclass AND NOT tgisinternal ORDER BY 1`)).toEqual([
       { tgname: 'feedback_participation_append_only' },
