@@ -70,7 +70,7 @@ describe('feedback migrations', () => {
     expect(rule('response', 'hub_update')?.with_check).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
     expect(rule('response', 'hub_delete')?.qual).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
     expect(rule('participation', 'hub_delete')?.qual).toMatch(/SELECT hub_is_system\(\) AS hub_is_system\) OR false/);
-    expect(rule('participation', 'hub_update')?.with_check).toMatch(/hub_orgs\(\)/);
+    expect(rule('participation', 'hub_update')?.with_check).toMatch(/hub_set\('hub.orgs'::text\)/);
     expect(await rows(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'participation'::regclass AND NOT tgisinternal ORDER BY 1`)).toEqual([
       { tgname: 'feedback_participation_append_only' },
       { tgname: 'hub_keep_owner' },

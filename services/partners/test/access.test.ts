@@ -264,7 +264,7 @@ describe('partners subgraph: who sees and changes what', () => {
     const wall = [await policies(), await forced(), await functions()];
     expect(wall[0]).toHaveLength(5 * 4);
     expect(wall[1]).toHaveLength(5);
-    expect(wall[2]).toHaveLength(10);
+    expect(wall[2]).toHaveLength(11);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect([await policies(), await forced(), await functions()]).toEqual([[], [], []]);
     await subgraph.dataSource.runMigrations({ transaction: 'each' });
