@@ -1,6 +1,6 @@
-import { createGateway, DEFAULT_LIMITS, DEFAULT_SUPERGRAPH_PATH } from '@hub/gateway';
+import { createGateway } from '@hub/gateway';
 import { createSmallProgram, mutate, type SmallProgram } from './support/fixtures';
-import { startTestHub, type Caller, type TestHub } from './support/hub';
+import { gatewayConfigFor, startTestHub, type Caller, type TestHub } from './support/hub';
 import { liveClient, subscribe, type LiveSubscription } from './support/live';
 
 /** A live session followed through the gateway over graphql-ws, with fields from three subgraphs. */
@@ -183,19 +183,7 @@ describe('live sessions through the gateway', () => {
   });
 
   it('closes its clients cleanly (1001 going away) and its upstream subscriptions when the gateway stops', async () => {
-    const second = await createGateway({
-      port: 0,
-      host: '127.0.0.1',
-      subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, sg]) => [n, sg.url()])) as never,
-      subgraphTimeoutMs: 5000,
-      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
-      production: false,
-      logLevel: 'silent',
-      auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
-      gatewayPrivateKey: hub.keys.gateway.privateKey,
-      accessScopeTtlMs: 5000,
-      limits: DEFAULT_LIMITS,
-    });
+    const second = await createGateway(gatewayConfigFor(hub));
     const url = await second.listen(0);
     const id = await newSession();
     let closed: { code?: number } | undefined;

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SCOPE_HEADER } from '@hub/core';
-import { createGateway, DEFAULT_LIMITS, DEFAULT_SUPERGRAPH_PATH, type Gateway } from '@hub/gateway';
+import { createGateway, DEFAULT_LIMITS, type Gateway } from '@hub/gateway';
 import { createHubKeys, mintToken } from '@hub/hub';
 import { SignJWT } from 'jose';
 import { createPrivateKey } from 'node:crypto';
 import { postGraphQL } from '../../test/support/graphql';
-import { startTestHub, type Caller, type TestHub } from '../../test/support/hub';
+import { gatewayConfigFor, startTestHub, type Caller, type TestHub } from '../../test/support/hub';
 
 describe('the public edge', () => {
   let hub: TestHub;
@@ -132,19 +132,7 @@ describe('the public edge', () => {
     let url: string;
 
     beforeAll(async () => {
-      production = await createGateway({
-        port: 0,
-        host: '127.0.0.1',
-        subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url()])) as never,
-        subgraphTimeoutMs: 5000,
-        supergraphPath: DEFAULT_SUPERGRAPH_PATH,
-        production: true,
-        logLevel: 'silent',
-        auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
-        gatewayPrivateKey: hub.keys.gateway.privateKey,
-        accessScopeTtlMs: 5000,
-        limits: DEFAULT_LIMITS,
-      });
+      production = await createGateway(gatewayConfigFor(hub, { production: true }));
       url = await production.listen(0);
     });
     afterAll(() => production.stop());
@@ -176,19 +164,11 @@ describe('a gateway trusting an identity provider\'s published key set (AUTH_JWK
       res.end(JSON.stringify(hub.keys.jwks));
     });
     await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
-    gateway = await createGateway({
-      port: 0,
-      host: '127.0.0.1',
-      subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url()])) as never,
-      subgraphTimeoutMs: 5000,
-      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
-      production: false,
-      logLevel: 'silent',
-      auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwksUrl: `http://127.0.0.1:${(issuer.address() as AddressInfo).port}/.well-known/jwks.json` },
-      gatewayPrivateKey: hub.keys.gateway.privateKey,
-      accessScopeTtlMs: 5000,
-      limits: DEFAULT_LIMITS,
-    });
+    gateway = await createGateway(
+      gatewayConfigFor(hub, {
+        auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwksUrl: `http://127.0.0.1:${(issuer.address() as AddressInfo).port}/.well-known/jwks.json` },
+      }),
+    );
     url = await gateway.listen(0);
   });
   afterAll(async () => {
@@ -222,21 +202,9 @@ describe('the gateway in front of one hung subgraph', () => {
     hub = await startTestHub();
     hung = http.createServer(() => undefined);
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const urls = Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url()]));
-    urls.sessions = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/graphql`;
-    gateway = await createGateway({
-      port: 0,
-      host: '127.0.0.1',
-      subgraphUrls: urls as never,
-      subgraphTimeoutMs: 300,
-      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
-      production: false,
-      logLevel: 'silent',
-      auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
-      gatewayPrivateKey: hub.keys.gateway.privateKey,
-      accessScopeTtlMs: 5000,
-      limits: DEFAULT_LIMITS,
-    });
+    const config = gatewayConfigFor(hub, { subgraphTimeoutMs: 300 });
+    config.subgraphUrls.sessions = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/graphql`;
+    gateway = await createGateway(config);
     url = await gateway.listen(0);
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, SUBGRAPH_NAMES } from '@hub/core';
+import { DEFAULT_LIMITS, DEFAULT_SUPERGRAPH_PATH, type GatewayConfig } from '@hub/gateway';
 import { startHub, type Hub, type HubOptions, type TokenRequest } from '@hub/hub';
 import { testServerUrl } from './database';
 import { postGraphQL } from './graphql';
@@ -42,5 +43,23 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       await hub.stop();
       await Promise.all(SUBGRAPH_NAMES.map((n) => dropDatabase(hub.configs[n].databaseUrl)));
     },
+  };
+}
+
+/** Config for a second gateway in front of `hub`'s subgraphs and trusting its keys (tests of gateway settings). */
+export function gatewayConfigFor(hub: Hub, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    subgraphUrls: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url()])) as GatewayConfig['subgraphUrls'],
+    subgraphTimeoutMs: 5000,
+    supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+    production: false,
+    logLevel: 'silent',
+    auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
+    gatewayPrivateKey: hub.keys.gateway.privateKey,
+    accessScopeTtlMs: 5000,
+    limits: DEFAULT_LIMITS,
+    ...overrides,
   };
 }
