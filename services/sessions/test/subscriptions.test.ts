@@ -247,22 +247,34 @@ describe('sessions subscriptions', () => {
     const query = `subscription($p: ID, $c: ID) { liveSessions(programId: $p, communityId: $c) { id status currentPhase } }`;
     const byProgram = await subscribe(query, { p: program }, adminA);
     const byCommunity = await subscribe(query, { c: comA }, adminA);
-    await start(elsewhere);
-    await start(id);
-    await setPhase(id, 'Discuss');
-    await run(adminA, `mutation($id: ID!) { cancelSession(id: $id) { id } }`, { id: dropped });
-    await end(id);
-    const expected = [
-      { id, status: 'LIVE', currentPhase: 'Share' },
-      { id, status: 'LIVE', currentPhase: 'Discuss' },
-      { id: dropped, status: 'CANCELLED', currentPhase: null },
-      { id, status: 'ENDED', currentPhase: null },
-    ];
-    for (const sub of [byProgram, byCommunity]) {
-      const seen = [];
-      for (let i = 0; i < expected.length; i++) seen.push((await sub.next()).data?.liveSessions);
-      expect(seen).toEqual(expected);
-      sub.unsubscribe();
+    // an event shows the session as it is when resolved: wait for each change's event before the next
+    const seen: { program: unknown[]; community: unknown[] } = { program: [], community: [] };
+    const next = async () => {
+      seen.program.push((await byProgram.next()).data?.liveSessions);
+      seen.community.push((await byCommunity.next()).data?.liveSessions);
+    };
+    try {
+      await start(elsewhere);
+      await start(id);
+      await next();
+      await setPhase(id, 'Discuss');
+      await next();
+      await run(adminA, `mutation($id: ID!) { cancelSession(id: $id) { id } }`, { id: dropped });
+      await next();
+      await end(id);
+      await next();
+      const expected = [
+        { id, status: 'LIVE', currentPhase: 'Share' },
+        { id, status: 'LIVE', currentPhase: 'Discuss' },
+        { id: dropped, status: 'CANCELLED', currentPhase: null },
+        { id, status: 'ENDED', currentPhase: null },
+      ];
+      // the session of the other program never came: the first event is this program's
+      expect(seen.program).toEqual(expected);
+      expect(seen.community).toEqual(expected);
+    } finally {
+      byProgram.unsubscribe();
+      byCommunity.unsubscribe();
     }
   });
 
