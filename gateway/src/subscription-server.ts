@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { ScopeSigner, Logger } from '@hub/core';
+import { pushQueue, type Logger, type ScopeSigner } from '@hub/core';
 import {
   getOperationAST,
   getVariableValues,
@@ -49,48 +49,6 @@ interface Shared {
   close: () => void;
 }
 
-/** A queue of results for one client: a bounded buffer read by graphql-ws. */
-function resultQueue(onClose: () => void) {
-  const buffer: ExecutionResult[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  const iterator: AsyncGenerator<ExecutionResult> = {
-    async next() {
-      while (!done && buffer.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      if (buffer.length) return { value: buffer.shift() as ExecutionResult, done: false };
-      return { value: undefined, done: true };
-    },
-    async return() {
-      if (!done) {
-        done = true;
-        onClose();
-      }
-      wake?.();
-      return { value: undefined, done: true };
-    },
-    async throw(error: unknown) {
-      await iterator.return(undefined);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-    async [Symbol.asyncDispose]() {
-      await iterator.return(undefined);
-    },
-  };
-  return {
-    iterator,
-    push(result: ExecutionResult) {
-      if (done) return;
-      if (buffer.length >= 1000) buffer.shift();
-      buffer.push(result);
-      wake?.();
-    },
-  };
-}
-
 /**
  * Subscriptions on the gateway's own port and path, over graphql-ws. The caller's token comes in
  * `connection_init` (`authorization`) and is verified like a bearer token over HTTP; every
@@ -117,9 +75,11 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
     errors: result.errors?.map((e) => options.formatError(e instanceof GraphQLError ? e.toJSON() : (e as GraphQLFormattedError), e)),
   });
 
-  const join = (key: string, plan: SubscriptionPlan, context: GatewayContext, listener: (result: ExecutionResult) => void): (() => void) => {
+  /** Joins the shared subscription `key`, starting it from `plan` when nobody holds it yet. */
+  const join = (key: string, plan: SubscriptionPlan | undefined, context: GatewayContext, listener: (result: ExecutionResult) => void): (() => void) => {
     let entry = shared.get(key);
     if (!entry) {
+      if (!plan) throw new Error(`no plan for the new subscription ${key}`);
       const listeners = new Set<(result: ExecutionResult) => void>();
       let chain: Promise<unknown> = Promise.resolve();
       const onMessage = (message: UpstreamMessage) => {
@@ -210,15 +170,18 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
       subscribe: (args) => {
         const context = args.contextValue as GatewayContext;
         const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-        let plan: SubscriptionPlan;
-        try {
-          plan = planner.plan(args.document, args.operationName ?? undefined, variables);
-        } catch (error) {
-          return { errors: [error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be planned')] };
-        }
         const key = JSON.stringify([print(args.document), args.operationName ?? null, variables, context.scope]);
+        // a subscription already held for another client is joined as it is: nothing to plan
+        let plan: SubscriptionPlan | undefined;
+        if (!shared.has(key)) {
+          try {
+            plan = planner.plan(args.document, args.operationName ?? undefined, variables);
+          } catch (error) {
+            return { errors: [error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be planned')] };
+          }
+        }
         let leave = () => undefined as void;
-        const queue = resultQueue(() => leave());
+        const queue = pushQueue<ExecutionResult>(() => leave());
         leave = join(key, plan, context, queue.push);
         return queue.iterator;
       },

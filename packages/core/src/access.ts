@@ -63,6 +63,11 @@ export function mayRead(scope: AccessScope, organisation: string): boolean {
   return scope.role === 'system' || scope.organisations.includes(organisation);
 }
 
+/** Organisations whose records the caller may read, or null for the system scope (all of them). */
+export function readableOrganisations(scope: AccessScope): string[] | null {
+  return scope.role === 'system' ? null : scope.organisations;
+}
+
 /** Administrators (a partner admin, a national manager for its own organisation) manage their organisation's records. */
 export function mayManage(scope: AccessScope, organisation: string): boolean {
   if (scope.role === 'system') return true;

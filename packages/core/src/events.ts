@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from './logger';
+import { pushQueue } from './push-queue';
 
 /** The PostgreSQL channel every subgraph's change events travel on (one per database). */
 export const EVENT_CHANNEL = 'hub_events';
@@ -76,46 +77,16 @@ export class EventBus {
    * The changes of `topic` and `key` from now on, in commit order. A subscriber that falls more than
    * a thousand events behind loses the oldest.
    */
-  subscribe(topic: string, key: string): AsyncIterableIterator<ChangeEvent> {
+  subscribe(topic: string, key: string): AsyncGenerator<ChangeEvent> {
     const name = `${topic}\u0000${key}`;
-    const queue: ChangeEvent[] = [];
-    let wake: (() => void) | undefined;
-    let done = false;
-    const listener = (event: ChangeEvent) => {
-      if (queue.length >= QUEUE_LIMIT) queue.shift();
-      queue.push(event);
-      wake?.();
-    };
     const listeners = this.listeners.get(name) ?? new Set();
-    listeners.add(listener);
+    const queue = pushQueue<ChangeEvent>(() => {
+      listeners.delete(queue.push);
+      if (listeners.size === 0 && this.listeners.get(name) === listeners) this.listeners.delete(name);
+    }, QUEUE_LIMIT);
+    listeners.add(queue.push);
     this.listeners.set(name, listeners);
-    const close = () => {
-      if (done) return;
-      done = true;
-      listeners.delete(listener);
-      if (listeners.size === 0) this.listeners.delete(name);
-      wake?.();
-    };
-    const iterator: AsyncIterableIterator<ChangeEvent> = {
-      async next() {
-        while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        if (queue.length) return { value: queue.shift() as ChangeEvent, done: false };
-        return { value: undefined, done: true };
-      },
-      async return() {
-        close();
-        return { value: undefined, done: true };
-      },
-      async throw(error?: unknown) {
-        close();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    return queue.iterator;
   }
 
   /** How many subscriptions are waiting on events (tests read it). */

@@ -1,4 +1,4 @@
-import { mayManage, mayRead, notFound, ownerOf, seesDetail, type AccessScope, type Page } from '@hub/core';
+import { mayManage, mayRead, readableOrganisations, notFound, ownerOf, seesDetail, type AccessScope, type Page } from '@hub/core';
 import type { TrainingCourse } from './training-course.entity';
 
 /*
@@ -12,9 +12,7 @@ import type { TrainingCourse } from './training-course.entity';
  * caller may read: `null` for the system scope (all of them), none for a participant.
  */
 export function facilitatorOrganisations(scope: AccessScope): string[] | null {
-  if (scope.role === 'system') return null;
-  if (scope.role === 'participant') return [];
-  return scope.organisations;
+  return scope.role === 'participant' ? [] : readableOrganisations(scope);
 }
 
 /** May the caller read the facilitator records owned by `organisation`? */
@@ -26,11 +24,6 @@ export function mayReadFacilitatorsOf(scope: AccessScope, organisation: string |
 /** Counts of facilitators and members are aggregates: within the wall, participants included. */
 export function mayCountFacilitatorsOf(scope: AccessScope, organisation: string): boolean {
   return mayRead(scope, organisation);
-}
-
-/** Organisations whose rows the caller may count (`null`: all). */
-export function countableOrganisations(scope: AccessScope): string[] | null {
-  return scope.role === 'system' ? null : scope.organisations;
 }
 
 /** A training course is the program's catalogue: read by the program's members and within the wall. */

@@ -1,6 +1,6 @@
-import { countEach, loaderById, loaderGrouped, mayRead, paginateEach, type AccessScope } from '@hub/core';
+import { countEach, loaderById, loaderGrouped, mayRead, paginateEach, readableOrganisations, type AccessScope } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
-import { countableOrganisations, facilitatorOrganisations, mayReadCourse, mayReadFacilitatorsOf, nameVisibility } from './access-rules';
+import { facilitatorOrganisations, mayReadCourse, mayReadFacilitatorsOf, nameVisibility } from './access-rules';
 import { CommunityMembership } from './community-membership.entity';
 import { Facilitator, type FacilitatorStatus } from './facilitator.entity';
 import { facilitatorOrder, facilitatorQuery } from './facilitator-query';
@@ -41,7 +41,7 @@ export function createFacilitatorsLoaders(ds: EntityManager, scope: AccessScope)
   /** Counts are aggregates, given within the wall (participants included). */
   const memberCount = countEach({
     parent: 'membership.communityId',
-    query: (ids: string[], filter: MembersOfCommunity) => membershipQuery(ds, ids, filter.includeLeft, countableOrganisations(scope)),
+    query: (ids: string[], filter: MembersOfCommunity) => membershipQuery(ds, ids, filter.includeLeft, readableOrganisations(scope)),
   });
   const listedMemberCount = scope.role === 'participant' ? countEach(membersOfCommunities) : memberCount;
 

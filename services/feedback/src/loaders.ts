@@ -1,6 +1,6 @@
-import { countEach, isTimeAndId, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, type AccessScope, type KeysetOrder } from '@hub/core';
+import { countEach, isTimeAndId, loaderById, loaderGrouped, mayRead, ownerOf, paginateEach, readableOrganisations, withinWall, type AccessScope, type KeysetOrder } from '@hub/core';
 import DataLoader from 'dataloader';
-import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ConfidencePair } from './confidence-pair.entity';
 import { MaturityAssessment } from './maturity-assessment.entity';
 import { Poll, PollKind } from './poll.entity';
@@ -23,27 +23,12 @@ export interface ResponseCountFilter {
   organisationId?: string | null;
 }
 
-/**
- * The organisations whose polls the caller may read (the tenant wall), or null for the system
- * scope, which reads everything. Every query of polls and responses keeps within it, in code as
- * well as through row-level security.
- */
-export function wallOf(scope: AccessScope): string[] | null {
-  return scope.role === 'system' ? null : scope.organisations;
-}
-
-/** Keeps a query of polls (aliased `alias`) within the caller's wall. */
-export function withinWall<T extends object>(qb: SelectQueryBuilder<T>, alias: string, scope: AccessScope): SelectQueryBuilder<T> {
-  const wall = wallOf(scope);
-  return wall ? qb.andWhere(`${alias}.organisation_id = ANY(CAST(:wall AS text[]))`, { wall }) : qb;
-}
-
 /** Polls of each owner within the wall, optionally of one kind; counted and paged from the same rows. */
 function pollsBy(ds: EntityManager, scope: AccessScope, column: PollOwnerColumn) {
   return {
     parent: `poll.${column}`,
     query: (ids: string[], filter: PollsOfOwner) => {
-      const qb = withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids }), 'poll', scope);
+      const qb = withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids }), scope, 'poll.organisation_id');
       if (filter.kind) qb.andWhere('poll.kind = :kind', { kind: filter.kind });
       return qb;
     },
@@ -91,7 +76,7 @@ function reachedResponseCounts(ds: EntityManager, scope: AccessScope, column: Re
       params.push(value);
       return `$${params.length}`;
     };
-    const wall = wallOf(scope);
+    const wall = readableOrganisations(scope);
     if (wall) where.push(`p.organisation_id = ANY(${param(wall)}::text[])`);
     if (filter.programId) where.push(`p.program_id = ${param(filter.programId)}`);
     if (filter.organisationId) where.push(`p.organisation_id = ${param(filter.organisationId)}`);
@@ -137,7 +122,7 @@ export interface PollAnswerCount {
 function answersPerPollBy(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
   return loaderGrouped(
     async (ids: readonly string[]): Promise<PollAnswerCount[]> => {
-      const wall = wallOf(scope);
+      const wall = readableOrganisations(scope);
       const rows: { parent: string; n: number }[] = await ds.query(
         `SELECT p.${column} AS parent, count(*)::int AS n FROM poll p JOIN response r ON r.poll_id = p.id
          WHERE p.${column} = ANY($1::text[])${wall ? ' AND p.organisation_id = ANY($2::text[])' : ''} GROUP BY p.${column}, p.id`,
@@ -169,7 +154,7 @@ export const ASSESSMENT_ORDER: KeysetOrder<MaturityAssessment> = {
 function pairPages(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
   const rows = {
     parent: `pair.${column}`,
-    query: (ids: string[]) => withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair').where(`pair.${column} IN (:...ids)`, { ids }), 'pair', scope),
+    query: (ids: string[]) => withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair').where(`pair.${column} IN (:...ids)`, { ids }), scope, 'pair.organisation_id'),
   };
   const count = countEach(rows);
   return paginateEach<null, ConfidencePair>({ ...rows, order: PAIR_ORDER, count: (id, filter) => count.load({ id, filter }) });
@@ -180,7 +165,7 @@ function assessmentPages(ds: EntityManager, scope: AccessScope) {
   const rows = {
     parent: 'assessment.community_id',
     query: (ids: string[]) =>
-      withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment').where('assessment.community_id IN (:...ids)', { ids }), 'assessment', scope),
+      withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment').where('assessment.community_id IN (:...ids)', { ids }), scope, 'assessment.organisation_id'),
   };
   const count = countEach(rows);
   return paginateEach<null, MaturityAssessment>({ ...rows, order: ASSESSMENT_ORDER, count: (id, filter) => count.load({ id, filter }) });
@@ -190,7 +175,7 @@ function assessmentPages(ds: EntityManager, scope: AccessScope) {
 function checkInPollsBy(ds: EntityManager, scope: AccessScope, column: 'session_id' | 'community_id') {
   return loaderGrouped(
     (ids: readonly string[]) =>
-      withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids: [...ids] }), 'poll', scope)
+      withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where(`poll.${column} IN (:...ids)`, { ids: [...ids] }), scope, 'poll.organisation_id')
         .andWhere('poll.kind = :kind', { kind: PollKind.CHECK_IN })
         .orderBy('poll.createdAt', 'ASC')
         .addOrderBy('poll.id', 'ASC')
@@ -257,7 +242,7 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     }, (p) => p.id),
     /** The confidence pair a poll belongs to (as its before or after poll), within the wall. */
     pairOfPoll: new DataLoader<string, ConfidencePair | null>(async (pollIds) => {
-      const pairs = await withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair'), 'pair', scope)
+      const pairs = await withinWall(ds.getRepository(ConfidencePair).createQueryBuilder('pair'), scope, 'pair.organisation_id')
         .andWhere('(pair.before_poll_id = ANY(CAST(:ids AS text[])) OR pair.after_poll_id = ANY(CAST(:ids AS text[])))', { ids: [...pollIds] })
         .getMany();
       const byPoll = new Map(pairs.flatMap((p) => [[p.beforePollId, p] as const, [p.afterPollId, p] as const]));
@@ -265,7 +250,7 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     }),
     /** The answers of each pair that pair up, aggregated in the database: no single pair leaves it. */
     pairedAnswers: loaderById(async (ids: readonly string[]): Promise<PairedAnswers[]> => {
-      const wall = wallOf(scope);
+      const wall = readableOrganisations(scope);
       const rows: { id: string; n: number; sb: number; sa: number; up: number }[] = await ds.query(
         `SELECT cp.id, count(*)::int AS n, sum(b.rating)::int AS sb, sum(a.rating)::int AS sa, (count(*) FILTER (WHERE a.rating > b.rating))::int AS up
          FROM confidence_pair cp
@@ -284,7 +269,7 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     /** Each program's OUTCOME polls within the wall. */
     outcomePollsOfProgram: loaderGrouped(
       (ids: readonly string[]) =>
-        withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where('poll.program_id IN (:...ids)', { ids: [...ids] }), 'poll', scope)
+        withinWall(ds.getRepository(Poll).createQueryBuilder('poll').where('poll.program_id IN (:...ids)', { ids: [...ids] }), scope, 'poll.organisation_id')
           .andWhere('poll.kind = :kind', { kind: PollKind.OUTCOME })
           .getMany(),
       (p: Poll) => p.programId,
@@ -293,7 +278,7 @@ export function createFeedbackLoaders(ds: EntityManager, scope: AccessScope) {
     /** Each community's latest maturity assessment within the wall. */
     latestAssessment: loaderById(
       (ids: readonly string[]) =>
-        withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment'), 'assessment', scope)
+        withinWall(ds.getRepository(MaturityAssessment).createQueryBuilder('assessment'), scope, 'assessment.organisation_id')
           .andWhere('assessment.community_id = ANY(CAST(:ids AS text[]))', { ids: [...ids] })
           .distinctOn(['assessment.community_id'])
           .orderBy('assessment.community_id')

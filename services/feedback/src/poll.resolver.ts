@@ -1,9 +1,8 @@
-import { assertManage, badField, badUserInput, conflict, connectionOf, forbidden, inTransaction, isRecordId, mayRead, newId, notFound, ORGANISATION_KEY, ownerOf, PageArgs, paginate, refTo } from '@hub/core';
+import { assertManage, badField, badUserInput, conflict, connectionOf, forbidden, inTransaction, isRecordId, mayRead, newId, notFound, ORGANISATION_KEY, ownerOf, PageArgs, paginate, refTo, withinWall } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { FeedbackContext } from './context';
 import { groupSizeOf, REQUIRES_GROUP_SIZE } from './group-size';
-import { withinWall } from './loaders';
 import { POLL_ORDER } from './poll-order';
 import { buildResults } from './poll-results';
 import { PollRatingScale, PollResults } from './poll-results.type';
@@ -164,7 +163,7 @@ export class PollResolver {
     @Arg('filter', () => PollFilter, { nullable: true }) filter?: PollFilter,
   ): Promise<PollConnection> {
     checkFilter(filter);
-    const qb = withinWall(ctx.db.getRepository(Poll).createQueryBuilder('poll'), 'poll', ctx.scope);
+    const qb = withinWall(ctx.db.getRepository(Poll).createQueryBuilder('poll'), ctx.scope, 'poll.organisation_id');
     for (const key of ['sessionId', 'communityId', 'organisationId', 'programId', 'kind', 'status'] as const) {
       const value = filter?.[key];
       if (value) qb.andWhere(`poll.${key} = :${key}`, { [key]: value });

@@ -1,4 +1,4 @@
-import { assertManage, badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY } from '@hub/core';
+import { assertManage, badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, ORGANISATION_KEY, PageArgs, paginate, recordIdPattern, refTo, REGION_ID, TIER_KEY, withinWall } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsInt, IsOptional, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Community, CommunityKind, DEFAULT_FORMAT_PHASES, MaturityStage, MeetingMode } from './community.entity';
@@ -13,7 +13,7 @@ import { RegionRef } from './region-ref';
 import { SessionStatus } from './session.entity';
 import { SessionConnection, SessionPeriodFilter } from './session.resolver';
 import { checkPeriod } from './session-query';
-import { readable, withinWall } from './wall';
+import { readable } from './wall';
 
 @ObjectType()
 export class CommunityConnection extends connectionOf(Community, 'Community') {}

@@ -1,9 +1,8 @@
-import { countEach, isTimeAndId, paginateEach, type AccessScope, type KeysetOrder } from '@hub/core';
+import { countEach, isTimeAndId, paginateEach, type AccessScope, type KeysetOrder, withinWall } from '@hub/core';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CommunityDocument, CommunityDocumentKind } from './community-document.entity';
 import { CommunityResource } from './community-resource.entity';
 import { SessionLearning } from './session-learning.entity';
-import { withinWall } from './wall';
 
 /** A community's documents, newest version first. */
 export const DOCUMENT_ORDER: KeysetOrder<CommunityDocument> = {

@@ -1,11 +1,11 @@
-import { aggregateLoader, mayRead, refTo } from '@hub/core';
+import { aggregateLoader, mayRead, refTo, withinWall, type AccessScope } from '@hub/core';
+import type { EntityManager } from 'typeorm';
 import { Ctx, Field, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { Community } from './community.entity';
 import type { SessionsContext } from './context';
 import { FacilitatorRef } from './facilitator-ref';
 import { Session, SessionStatus } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
-import { withinWall } from './wall';
 
 @ObjectType({ description: 'How much of a community\'s facilitation one facilitator has taken on (facilitation rotates).' })
 export class FacilitationShare {
@@ -19,17 +19,10 @@ export class FacilitationShare {
   share: number;
 }
 
-/**
- * One GROUP BY for the facilitation shares of every community asked for in a request. The loader
- * lives as long as the request's loaders object (per request), so it never outlives the request
- * nor crosses callers.
- */
-type ShareLoader = ReturnType<typeof createShareLoader>;
-const shareLoaders = new WeakMap<object, ShareLoader>();
-
-function createShareLoader(ctx: SessionsContext) {
+/** One GROUP BY for the facilitation shares of every community asked for in a request (a per-request loader). */
+export function facilitationShareLoader(db: EntityManager, scope: AccessScope) {
   return aggregateLoader(async (ids: string[]) => {
-    const qb = ctx.db
+    const qb = db
       .getRepository(Session)
       .createQueryBuilder('session')
       .innerJoin(SessionFacilitator, 'sf', 'sf.session_id = session.id')
@@ -47,7 +40,7 @@ function createShareLoader(ctx: SessionsContext) {
       .orderBy('session.community_id')
       .addOrderBy('n', 'DESC')
       .addOrderBy('sf.facilitator_id');
-    const rows: { communityId: string; facilitatorId: string; n: string; total: string }[] = await withinWall(qb, ctx.scope, 'session.organisation_id').getRawMany();
+    const rows: { communityId: string; facilitatorId: string; n: string; total: string }[] = await withinWall(qb, scope, 'session.organisation_id').getRawMany();
     const shares = new Map<string, FacilitationShare[]>();
     for (const r of rows) {
       const list = shares.get(r.communityId) ?? [];
@@ -57,15 +50,6 @@ function createShareLoader(ctx: SessionsContext) {
     }
     return shares;
   }, [] as FacilitationShare[]);
-}
-
-function shareLoader(ctx: SessionsContext): ShareLoader {
-  let loader = shareLoaders.get(ctx.loaders);
-  if (!loader) {
-    loader = createShareLoader(ctx);
-    shareLoaders.set(ctx.loaders, loader);
-  }
-  return loader;
 }
 
 /** Who has taken on how much of each community's facilitation: the rotation, with each facilitator's share visible. */
@@ -78,6 +62,6 @@ export class FacilitationShareResolver {
   })
   facilitationShare(@Root() community: Community, @Ctx() ctx: SessionsContext): Promise<FacilitationShare[]> | null {
     if (!mayRead(ctx.scope, community.organisationId)) return null;
-    return shareLoader(ctx).load({ id: community.id, filter: null });
+    return ctx.loaders.facilitationShare.load({ id: community.id, filter: null });
   }
 }

@@ -1,4 +1,4 @@
-import { badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, PageArgs, recordIdPattern, refTo } from '@hub/core';
+import { badField, connectionOf, forbidden, inTransaction, isRecordId, newId, notFound, PageArgs, recordIdPattern, refTo, withinWall } from '@hub/core';
 import { ArrayMaxSize, IsOptional, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Community } from './community.entity';
@@ -11,7 +11,7 @@ import { Session, SessionStatus } from './session.entity';
 import { SessionLearning } from './session-learning.entity';
 import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
-import { assertRunSession, readable, withinWall } from './wall';
+import { assertRunSession, readable } from './wall';
 
 @ObjectType()
 export class SessionLearningConnection extends connectionOf(SessionLearning, 'SessionLearning') {}

@@ -1,15 +1,16 @@
-import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach, type AccessScope } from '@hub/core';
+import { aggregateLoader, countBy, countEach, loaderById, loaderGrouped, paginateEach, type AccessScope, withinWall } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
 import { Attendance } from './attendance.entity';
 import { Community } from './community.entity';
 import { COMMUNITY_ORDER, whereCommunities, type CommunityCriteria } from './community-query';
 import { createCopLoaders } from './cop-loaders';
 import { createForumLoaders } from './cop-forum-loaders';
+import { facilitationShareLoader } from './facilitation-share.resolver';
 import { Rsvp, RsvpCounts, RsvpResponse } from './rsvp.entity';
 import { Session } from './session.entity';
 import { SessionFacilitator } from './session-facilitator.entity';
 import { SESSION_ORDER, whereSessions, type SessionCriteria } from './session-query';
-import { readable, withinWall } from './wall';
+import { readable } from './wall';
 
 /** Identified attendance plus the unidentified count of every session. */
 const ATTENDANCE_SUM = 'COALESCE(SUM(session.unidentified_attendees + (SELECT COUNT(*) FROM attendance a WHERE a.session_id = session.id)), 0)';
@@ -49,6 +50,7 @@ export function createSessionsLoaders(ds: EntityManager, scope: AccessScope) {
   return {
     ...createCopLoaders(ds, scope),
     ...createForumLoaders(ds, scope),
+    facilitationShare: facilitationShareLoader(ds, scope),
     community,
     session,
     facilitatorsOfSession: loaderGrouped(

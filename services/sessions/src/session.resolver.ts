@@ -1,4 +1,4 @@
-import { assertManage, badField, connectionOf, forbidden, inTransaction, newId, notFound, PageArgs, paginate, recordIdPattern, refTo, seesDetail } from '@hub/core';
+import { assertManage, badField, connectionOf, forbidden, inTransaction, newId, notFound, PageArgs, paginate, recordIdPattern, refTo, seesDetail, withinWall } from '@hub/core';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -15,7 +15,7 @@ import { SessionFacilitator } from './session-facilitator.entity';
 import { publishSessionChange } from './session-events';
 import { requireStatus, sessionForUpdate } from './session-for-update';
 import { checkPeriod, SESSION_ORDER, whereSessions } from './session-query';
-import { isRostered, readable, withinWall } from './wall';
+import { isRostered, readable } from './wall';
 
 @ObjectType()
 export class SessionConnection extends connectionOf(Session, 'Session') {}

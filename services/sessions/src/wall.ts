@@ -1,15 +1,6 @@
 import { forbidden, mayManage, mayRead, type AccessScope } from '@hub/core';
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SessionFacilitator } from './session-facilitator.entity';
-
-/**
- * Keeps a query to rows of the organisations the caller may read (the first wall; row-level
- * security is the second). `column` is the SQL expression of the row's owning organisation.
- */
-export function withinWall<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, scope: AccessScope, column: string): SelectQueryBuilder<T> {
-  if (scope.role === 'system') return qb;
-  return qb.andWhere(`${column} = ANY (:wallOrganisations)`, { wallOrganisations: scope.organisations });
-}
 
 /** `row` when the caller may read its organisation's records, else null (as if it did not exist). */
 export function readable<T extends { organisationId: string }>(scope: AccessScope, row: T | null | undefined): T | null {
