@@ -56,7 +56,9 @@ export function createDataSource(options: DataSourceOptions): HubDataSource {
     logging: true,
     logger: statements,
     maxQueryExecutionTime: 1000,
-    extra: { max: options.poolSize ?? 10 },
+    // JIT compilation off: a subgraph's statements are short aggregates over indexes, where
+    // compiling costs more than it saves (400 ms of a 1.3 s national count at scale 10).
+    extra: { max: options.poolSize ?? 10, options: '-c jit=off' },
   });
   return { dataSource, statements };
 }

@@ -223,13 +223,14 @@ describe('feedback access (docs/access.md)', () => {
       const columns = async (table: string) =>
         (await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).map((c: { column_name: string }) => c.column_name);
       // the answer: the poll, the answer, the day; nothing of the subject or its hash, and no time. The
-      // pairing code (confidence pairs only) is a keyed hash per pair, not the participation hash (cop-feedback.test.ts)
-      expect(await columns('response')).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on', 'pair_code']);
+      // pairing code (confidence pairs only) is a keyed hash per pair, not the participation hash (cop-feedback.test.ts);
+      // organisation_id is the poll's owner, the same for every answer to a poll
+      expect(await columns('response')).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on', 'pair_code', 'organisation_id']);
       // who answered: the poll and its hashes; nothing pointing to a response
       expect(await columns('participation')).toEqual(['poll_id', 'hashes']);
       const references = await rows(`SELECT conrelid::regclass::text AS tbl, confrelid::regclass::text AS target FROM pg_constraint
         WHERE contype = 'f' AND conrelid::regclass::text IN ('response', 'participation') ORDER BY 1`);
-      expect(references).toEqual([{ tbl: 'participation', target: 'poll' }, { tbl: 'response', target: 'poll' }]);
+      expect(references).toEqual([{ tbl: 'participation', target: 'poll' }, { tbl: 'response', target: 'poll' }, { tbl: 'response', target: 'poll' }]);
       // no stored value carries the subject
       const poll = await createPoll(adminA, { organisationId: A, sessionId: SESSION_A });
       await gql(SUBMIT, { input: { pollId: poll, choice: 0 } }, participantA('findable-subject'));

@@ -126,6 +126,7 @@ describe('feedback subgraph: check-ins, confidence before/after, outcomes and th
         'response.text',
         'response.submitted_on',
         'response.pair_code',
+        'response.organisation_id',
       ]);
       // a second answer to the after poll is still refused, with the person's code or another one
       for (const pairingCode of [deviceCode('ana'), randomBytes(32).toString('base64url')]) {

@@ -178,6 +178,8 @@ describe('feedback subgraph', () => {
         'response.submitted_on',
         // null but on answers to a confidence pair's polls (cop-feedback.test.ts)
         'response.pair_code',
+        // the poll's owner, the same on every answer to the poll
+        'response.organisation_id',
       ]);
       expect(columns.find((c: { column_name: string }) => c.column_name === 'submitted_on').data_type).toBe('date');
       const answers = await rows(`SELECT id, choice, submitted_on::text AS day FROM response WHERE poll_id = $1 ORDER BY choice`, [pollId]);

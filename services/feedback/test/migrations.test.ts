@@ -1,5 +1,5 @@
 import { createFeedbackSubgraph, participantHash } from '@hub/feedback';
-import { newId, type Subgraph } from '@hub/core';
+import { newId, newUntimedId, type Subgraph } from '@hub/core';
 import { dropTestDatabases, testSubgraphConfig } from '../../../test/support/database';
 
 describe('feedback migrations', () => {
@@ -16,7 +16,12 @@ describe('feedback migrations', () => {
   });
 
   it('moves answers and participations of the first shape into the anonymous one, and back', async () => {
-    // back to the first shape: no CoP measures, no results visibility, row-level security off, participation per answer, UUID response IDs
+    // back to the first shape: answers without their owner column, no CoP measures, no results visibility, row-level security off, participation per answer, UUID response IDs
+    const readRule = async () => (await rows(`SELECT qual FROM pg_policies WHERE tablename = 'response' AND policyname = 'hub_read'`))[0]?.qual as string;
+    expect(await readRule()).not.toMatch(/FROM poll/);
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'response' AND column_name = 'organisation_id'`)).toEqual([]);
+    expect(await readRule()).toMatch(/FROM poll p/);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await rows(`SELECT column_name FROM information_schema.columns WHERE table_name = 'response' AND column_name = 'pair_code'`)).toEqual([]);
     expect(await rows(`SELECT relname FROM pg_class WHERE relname IN ('confidence_pair', 'maturity_assessment')`)).toEqual([]);
@@ -60,6 +65,10 @@ describe('feedback migrations', () => {
       { relname: 'poll', relrowsecurity: true, relforcerowsecurity: true },
       { relname: 'response', relrowsecurity: true, relforcerowsecurity: true },
     ]);
+    // every answer carries its poll's owner, and cannot carry another
+    expect(await rows(`SELECT DISTINCT organisation_id FROM response`)).toEqual([{ organisation_id: 'uniting' }]);
+    await expect(rows(`INSERT INTO response (id, poll_id, rating) VALUES ($1, $2, 3)`, [newUntimedId('riverbend', 'rsp'), poll])).rejects.toThrow(/response_poll_owner/);
+    expect(await readRule()).toMatch(/hub_set\('hub.orgs'::text\).*\? organisation_id/);
     // existing answers have no pairing code
     expect(await rows(`SELECT count(*)::int AS n FROM response WHERE pair_code IS NOT NULL`)).toEqual([{ n: 0 }]);
     // answers insert-only and participations never deleted, for request roles; hash sets append-only
