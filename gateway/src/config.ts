@@ -23,6 +23,11 @@ export interface GatewayConfig {
   /** How long a caller's worked-out scope (programs, partners, sharing agreements) is reused. Default 5 s. */
   accessScopeTtlMs: number;
   limits: OperationLimits;
+  /**
+   * Identical subgraph queries in flight at once (same caller scope, operation and variables)
+   * share one request. Default on; off only to measure what it saves (SHARE_IDENTICAL_FETCHES=false).
+   */
+  shareIdenticalFetches?: boolean;
 }
 
 export interface AuthConfig {
@@ -66,6 +71,7 @@ const envSchema = z.object({
   AUTH_JWKS: z.string().min(1).optional(),
   HUB_GATEWAY_PRIVATE_KEY: z.string().min(1).optional(),
   ACCESS_SCOPE_TTL_MS: z.coerce.number().int().min(0).max(600000).default(5000),
+  SHARE_IDENTICAL_FETCHES: z.enum(['true', 'false']).default('true'),
   MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.depth),
   MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.aliases),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.directives),
@@ -114,6 +120,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     gatewayPrivateKey: pemFromEnv(e.HUB_GATEWAY_PRIVATE_KEY as string),
     accessScopeTtlMs: e.ACCESS_SCOPE_TTL_MS,
+    shareIdenticalFetches: e.SHARE_IDENTICAL_FETCHES === 'true',
     limits: {
       depth: e.MAX_DEPTH,
       aliases: e.MAX_ALIASES,

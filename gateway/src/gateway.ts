@@ -80,7 +80,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" with no configured URL`);
-      const source = new SubgraphDataSource(name, url, config.subgraphTimeoutMs);
+      const source = new SubgraphDataSource(name, url, config.subgraphTimeoutMs, config.shareIdenticalFetches ?? true);
       dataSources.set(name, source);
       return source;
     },

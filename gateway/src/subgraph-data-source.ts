@@ -1,8 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { SCOPE_HEADER } from '@hub/core';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './gateway-context';
+import { SharedFetches } from './shared-fetches';
+
+const NOT_A_QUERY = /^\s*(mutation|subscription)\b/;
 
 /** Fetch with a deadline: `@apollo/gateway` sets none, so a hung subgraph would hang the query. */
 export function fetcherWithTimeout(timeoutMs: number): Fetcher {
@@ -15,12 +19,27 @@ export function fetcherWithTimeout(timeoutMs: number): Fetcher {
  * (refused, timed out, 5xx) becomes SUBGRAPH_UNAVAILABLE naming the subgraph, never its URL.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** Identical queries in flight share one request (`shareIdenticalFetches`, on by default); undefined when off. */
+  readonly shared?: SharedFetches<GatewayGraphQLResponse>;
+
   constructor(
     readonly serviceName: string,
     url: string,
     timeoutMs: number,
+    shareIdenticalFetches = true,
   ) {
     super({ url, fetcher: fetcherWithTimeout(timeoutMs) });
+    if (shareIdenticalFetches) this.shared = new SharedFetches();
+  }
+
+  /** A query identical to one in flight (same caller scope, operation and variables) waits for that one's answer. */
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { query, variables } = options.request;
+    if (!this.shared || !('incomingRequestContext' in options) || !query || NOT_A_QUERY.test(query)) {
+      return super.process(options);
+    }
+    const key = JSON.stringify([options.context.scopeToken ?? null, query, variables ?? null]);
+    return this.shared.share(key, () => super.process(options));
   }
 
   /** Every request carries the caller's scope, signed: subgraphs refuse anything else. */
