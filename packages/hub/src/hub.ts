@@ -33,6 +33,8 @@ export interface HubOptions {
   appRole?: AppRole;
   accessScopeTtlMs?: number;
   limits?: Partial<OperationLimits>;
+  /** Identical subgraph queries in flight share one request. Default true (the benchmark turns it off to compare). */
+  shareIdenticalFetches?: boolean;
 }
 
 export interface Hub {
@@ -101,6 +103,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       auth: { issuer: keys.issuer, audience: keys.audience, jwks: keys.jwks },
       gatewayPrivateKey: keys.gateway.privateKey,
       accessScopeTtlMs: options.accessScopeTtlMs ?? 5000,
+      shareIdenticalFetches: options.shareIdenticalFetches ?? true,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
     });
     const gatewayUrl = await gateway.listen();
