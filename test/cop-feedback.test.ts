@@ -77,7 +77,7 @@ describe('CoP feedback: check-ins, confidence, outcomes and maturity', () => {
 
     // the database: answers carry a code and no identity; who answered is a set of other hashes
     const columns: { column_name: string }[] = await db(`SELECT column_name FROM information_schema.columns WHERE table_name = 'response' ORDER BY ordinal_position`);
-    expect(columns.map((c) => c.column_name)).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on', 'pair_code']);
+    expect(columns.map((c) => c.column_name)).toEqual(['id', 'poll_id', 'choice', 'rating', 'text', 'submitted_on', 'pair_code', 'organisation_id']);
     const answers: { poll_id: string; rating: number; pair_code: string }[] = await db(`SELECT poll_id, rating, pair_code FROM response WHERE poll_id = ANY($1)`, [[pair.before.id, pair.after.id]]);
     expect(answers).toHaveLength(12);
     const codes = (poll: string) => answers.filter((a) => a.poll_id === poll).map((a) => a.pair_code).sort();
