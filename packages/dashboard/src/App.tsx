@@ -89,7 +89,7 @@ function Header({ claims, onSignOut, children }: { claims: Claims | null; onSign
   );
 }
 
-const WHO = `query DashboardWho($o: ID!) { organisation(id: $o) { id name programs { id name } } }`;
+const WHO = `query DashboardWho($o: ID!) { organisation(id: $o) { id name programs { id name } } programs(first: 100) { nodes { id name } } }`;
 
 /**
  * The signed-in page: the caller's programs (a picker when there are several), tabs for the views
@@ -102,8 +102,10 @@ function Home({ claims, onSignOut }: { claims: Claims; onSignOut: () => void }) 
   const [picked, setPicked] = useState<string | null>(null);
   const org = who.data?.organisation as { id: string; name: string; programs: ProgramName[] } | null | undefined;
   const national = claims.role === 'national-manager';
+  // a managing organisation's programs are not among those it delivers: names from the programs it may read
+  const readable = (who.data?.programs?.nodes ?? []) as ProgramName[];
   const programs: ProgramName[] = national
-    ? (claims.programs ?? []).map((id) => org?.programs.find((p) => p.id === id) ?? { id, name: id })
+    ? (claims.programs ?? []).map((id) => readable.find((p) => p.id === id) ?? { id, name: id })
     : (org?.programs ?? []);
   const programId = programs.find((p) => p.id === picked)?.id ?? programs[0]?.id;
 
