@@ -25,9 +25,11 @@ type Row = { id: string; name: string; total: number } & Record<string, number |
 /** Active facilitators of each delivery partner by their highest current accreditation. */
 export function Accreditation({ partners }: { partners: { id: string; name: string }[] }) {
   const all = useAllPages<Facilitator>(FACILITATORS, {}, (d) => d.facilitators);
+  // counts from some of the pages would be wrong, not partial: nothing until every page is in
+  const complete = !all.fetching && !all.error;
   const rows: Row[] = useMemo(
     () =>
-      partners.map((p) => {
+      (complete ? partners : []).map((p) => {
         const row: Row = { id: p.id, name: p.name, total: 0, [NONE]: 0, ...Object.fromEntries(LEVELS.map((l) => [l, 0])) };
         for (const f of all.nodes) {
           if (f.organisation?.id !== p.id) continue;
@@ -37,25 +39,27 @@ export function Accreditation({ partners }: { partners: { id: string; name: stri
         }
         return row;
       }),
-    [partners, all.nodes],
+    [complete, partners, all.nodes],
   );
   const keys = [...LEVELS, NONE];
   return (
     <section data-view="accreditation">
       <h3>Facilitators and their accreditation</h3>
       <Problem error={all.error} />
-      <Chart label="Active facilitators by accreditation per partner">
-        <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
-          <YAxis allowDecimals={false} />
-          <Tooltip />
-          <Legend verticalAlign="top" />
-          {keys.map((k, i) => (
-            <Bar key={k} dataKey={k} stackId="a" name={k.toLowerCase()} fill={COLOURS[i]} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </Chart>
+      {complete ? (
+        <Chart label="Active facilitators by accreditation per partner">
+          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
+            <YAxis allowDecimals={false} />
+            <Tooltip />
+            <Legend verticalAlign="top" />
+            {keys.map((k, i) => (
+              <Bar key={k} dataKey={k} stackId="a" name={k.toLowerCase()} fill={COLOURS[i]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </Chart>
+      ) : null}
       <Table
         name="Accreditation"
         columns={[
@@ -65,6 +69,7 @@ export function Accreditation({ partners }: { partners: { id: string; name: stri
         ]}
         rows={rows}
         rowKey={(r) => r.id}
+        empty={all.error ? 'Unavailable right now.' : 'No delivery partners.'}
         loading={all.fetching && { total: all.totalCount }}
       />
     </section>

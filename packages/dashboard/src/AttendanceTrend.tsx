@@ -48,6 +48,7 @@ export function AttendanceTrend({ programId }: { programId: string }) {
     <section data-view="attendance-trend">
       <h3>Attendance and drop-off</h3>
       <Problem error={trends.error} />
+      {trends.fetching && !program ? <p className="muted">Loading…</p> : null}
       {program ? (
         <div className="charts">
           <Chart label="Sessions held and attendance per session by month">

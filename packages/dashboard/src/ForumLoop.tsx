@@ -139,7 +139,7 @@ export function ForumLoop({ programId }: { programId: string }) {
         ]}
         rows={items.nodes}
         rowKey={(r) => r.id}
-        empty="No forum items raised in this program yet."
+        empty={items.error ? 'Unavailable right now.' : 'No forum items raised in this program yet.'}
         loading={items.fetching && { total: items.totalCount }}
       />
     </section>

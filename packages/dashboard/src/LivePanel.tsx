@@ -104,20 +104,24 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
         rowKey={(r) => r.id}
         empty="No session is live right now. Sessions appear here as they start."
       />
-      <h4>Live polls</h4>
-      <Table
-        name="Live polls"
-        columns={[
-          { label: 'Session', text: (r: LivePoll) => sessions[r.session?.id ?? '']?.topic ?? '' },
-          { label: 'Question', text: (r) => r.question },
-          { label: 'Status', text: (r) => r.status },
-          { label: 'Answers', text: (r) => (r.results.responseCount == null ? suppressed(r.results.minimumGroupSize) : String(r.results.responseCount)), sort: (r) => r.results.responseCount, numeric: true },
-          { label: 'Results', text: pollResult },
-        ]}
-        rows={pollRows}
-        rowKey={(r) => r.id}
-        empty="No poll in a live session."
-      />
+      {followed.length || pollRows.length ? (
+        <>
+          <h4>Live polls</h4>
+          <Table
+            name="Live polls"
+            columns={[
+              { label: 'Session', text: (r: LivePoll) => sessions[r.session?.id ?? '']?.topic ?? '' },
+              { label: 'Question', text: (r) => r.question },
+              { label: 'Status', text: (r) => r.status },
+              { label: 'Answers', text: (r) => (r.results.responseCount == null ? suppressed(r.results.minimumGroupSize) : String(r.results.responseCount)), sort: (r) => r.results.responseCount, numeric: true },
+              { label: 'Results', text: pollResult },
+            ]}
+            rows={pollRows}
+            rowKey={(r) => r.id}
+            empty="No poll in a live session."
+          />
+        </>
+      ) : null}
     </section>
   );
 }

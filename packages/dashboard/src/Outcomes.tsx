@@ -110,7 +110,7 @@ export function Outcomes({ programId }: { programId: string }) {
         ]}
         rows={pairs}
         rowKey={(r) => r.id}
-        empty="No confidence questions asked in this program yet."
+        empty={confidence.error ? 'Unavailable right now.' : 'No confidence questions asked in this program yet.'}
         loading={confidence.fetching && { total: confidence.totalCount }}
       />
 
@@ -143,7 +143,7 @@ export function Outcomes({ programId }: { programId: string }) {
         ]}
         rows={checkIns.nodes}
         rowKey={(r) => r.id}
-        empty="No check-ins asked in this program yet."
+        empty={checkIns.error ? 'Unavailable right now.' : 'No check-ins asked in this program yet.'}
         loading={checkIns.fetching && { total: checkIns.totalCount }}
       />
     </section>

@@ -34,7 +34,7 @@ const OVERLAPS = `query DashboardOverlaps($p: ID!) {
 const PRACTICE = `query DashboardPractice($p: ID!, $after: String) {
   communities(filter: { programId: $p, kind: COMMUNITY_OF_PRACTICE }, first: 100, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id name maturityStage assessedMaturityStage memberCount organisation { id name } }
+    nodes { id name maturityStage }
   }
 }`;
 

@@ -83,10 +83,16 @@ export function Table<T>({
   return (
     <div className="table" data-table={slug}>
       <div className="table-tools">
-        <input type="search" placeholder="Filter…" aria-label={`Filter ${name}`} value={filter} onChange={(e) => {
+        <input
+          type="search"
+          placeholder="Filter…"
+          aria-label={`Filter ${name}`}
+          value={filter}
+          onChange={(e) => {
             setFilter(e.target.value);
             setPage(0);
-          }} />
+          }}
+        />
         <span className="muted" data-count>
           {shown.length} of {rows.length}
           {loading ? ` (loading${loading.total == null ? '' : ` ${loading.total}`}…)` : ''}
