@@ -351,6 +351,9 @@ describe('the national program dashboard in a real browser', () => {
       await page.waitForSelector('text=Part of the program\'s data is unavailable right now: feedback');
       // what the other subgraphs give is still there
       await page.waitForFunction((n) => document.querySelectorAll('[data-table="delivery-partners"] tbody tr').length === n, partnerNames.size);
+      // what feedback gives reads "unavailable", never 0 or an empty list
+      await page.waitForSelector('[data-table="check-ins"] td:has-text("Unavailable right now.")');
+      for (const row of await rowsOf(page, 'delivery-partners')) expect(row.split(' | ').slice(8)).toEqual(['unavailable', 'unavailable', 'unavailable']);
       await shoot(page, 'subgraph-unavailable');
     } finally {
       await hub.startSubgraph('feedback');
