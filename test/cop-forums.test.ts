@@ -108,7 +108,7 @@ describe('communities of practice: forums, engagements, participation', () => {
     expect(national.program.engagementOverlaps).toEqual([{ engagements: [{ organisation: { name: 'partner-0' }, title: null }, { organisation: { name: 'partner-1' }, title: 'Partner 1 consultation' }] }]);
   });
 
-  it('lists a member who missed the last 3 sessions for its admin only, and the national participation view adds up', async () => {
+  it('lists a member who missed the last 3 sessions for its admin only, and the national participation view and attendance trend add up', async () => {
     const { createCommunity } = await mutate(admin0, `mutation($p: ID!) { createCommunity(input: { organisationId: "partner-0", programId: $p, kind: GROUP, name: "Drop-off group", mode: IN_PERSON }) { id } }`, { p: program.programId });
     const group = createCommunity.id;
     const came = [['m1', 'm2'], ['m2'], ['m2'], ['m2']];
@@ -133,7 +133,13 @@ describe('communities of practice: forums, engagements, participation', () => {
 
     const { program: view } = await mutate(manager, `query($p: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { program(id: $p) {
       participationByPartner(from: $f, to: $t) { organisation { name attendanceCount(from: $f, to: $t) } sessionsHeld attendance membersAtRisk }
+      attendanceTrend(from: $f, to: $t, interval: MONTH) { sessionsHeld attendance }
       deliveryPartners { id } } }`, { p: program.programId, f: from, t: to });
     expect(view.participationByPartner).toEqual([{ organisation: { name: 'partner-0', attendanceCount: 5 }, sessionsHeld: 4, attendance: 5, membersAtRisk: 1 }]);
+    // the program's trend adds up its communities' (here the one group that held sessions then)
+    expect(view.attendanceTrend).toEqual(community.attendanceTrend);
+    // within the caller's wall: another partner's admin counts none of partner-0's sessions
+    const { program: walled } = await mutate(admin1, `query($p: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { program(id: $p) { attendanceTrend(from: $f, to: $t) { sessionsHeld } } }`, { p: program.programId, f: from, t: to });
+    expect(walled.attendanceTrend).toEqual([0, 0, 0, 0].map((sessionsHeld) => ({ sessionsHeld })));
   });
 });

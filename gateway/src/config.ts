@@ -28,6 +28,8 @@ export interface GatewayConfig {
    * share one request. Default on; off only to measure what it saves (SHARE_IDENTICAL_FETCHES=false).
    */
   shareIdenticalFetches?: boolean;
+  /** The built dashboard served at /dashboard/. Default packages/dashboard/dist; when it holds no index.html, /dashboard/ answers 503 saying how to build it. */
+  dashboardPath?: string;
 }
 
 export interface AuthConfig {
@@ -52,6 +54,8 @@ export interface OperationLimits {
 
 export const DEFAULT_LIMITS: OperationLimits = { depth: 12, aliases: 30, directives: 20, tokens: 2000, cost: 20000, subscriptionsPerConnection: 20 };
 
+/** The national program dashboard (packages/dashboard, built by `npm run build`), served at /dashboard/. */
+export const DASHBOARD_DIST_PATH = path.resolve(__dirname, '../../packages/dashboard/dist');
 export const DEFAULT_SUPERGRAPH_PATH = path.resolve(__dirname, '../../schema/supergraph.graphql');
 
 const envSchema = z.object({
@@ -59,6 +63,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(10000),
   SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH_PATH),
+  DASHBOARD_PATH: z.string().default(DASHBOARD_DIST_PATH),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.string().default('info'),
   PARTNERS_URL: z.string().url().optional(),
@@ -110,6 +115,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphUrls: urls,
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     supergraphPath: e.SUPERGRAPH_PATH,
+    dashboardPath: e.DASHBOARD_PATH,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     auth: {

@@ -12,7 +12,7 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { AccessScopes } from './access-scopes';
 import { CallerTokens } from './caller-tokens';
-import type { GatewayConfig } from './config';
+import { DASHBOARD_DIST_PATH, type GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { operationLimitRules } from './operation-limits';
 import { partnerReportHandler } from './partner-report';
@@ -38,8 +38,6 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-/** The national program dashboard (packages/dashboard, built by `npm run build`), served at /dashboard/. */
-export const DASHBOARD_DIST_PATH = path.resolve(__dirname, '../../packages/dashboard/dist');
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/g;
 
@@ -145,9 +143,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   app.get('/export/partner-report.csv', partnerReportHandler(server, callers, scopes, signer));
   // the dashboard: static files, any other page path answered by its index.html (the app routes itself)
-  app.use('/dashboard', express.static(DASHBOARD_DIST_PATH, { index: 'index.html', fallthrough: true }), (req, res, next) => {
+  const dashboardPath = config.dashboardPath ?? DASHBOARD_DIST_PATH;
+  app.use('/dashboard', express.static(dashboardPath, { index: 'index.html', fallthrough: true }), (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const index = path.join(DASHBOARD_DIST_PATH, 'index.html');
+    const index = path.join(dashboardPath, 'index.html');
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (it builds packages/dashboard into packages/dashboard/dist).\n');
       return;

@@ -1,16 +1,22 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
-import { dateTime } from './format';
+import { dateTime, suppressed } from './format';
 import { Problem } from './Problem';
 import { Table } from './Table';
 
+const POLL_FIELDS = `id question status answerType session { id } results { suppressed responseCount minimumGroupSize averageRating options { label count } }`;
 const FIELDS = `id topic status currentPhase attendanceCount startsAt community { id name } organisation { id name }`;
 const NOW_LIVE = `query DashboardNowLive($p: ID!) { sessions(filter: { programId: $p, status: LIVE }, first: 50) { nodes { ${FIELDS} } } }`;
 const LIVE_SESSIONS = `subscription DashboardLiveSessions($p: ID!) { liveSessions(programId: $p) { ${FIELDS} } }`;
 const CHECK_INS = `subscription DashboardCheckIns($id: ID!) { sessionCheckIns(sessionId: $id) { id attendanceCount } }`;
 
-/** A graphql-ws connection holds at most 20 subscriptions: the program's, and this many sessions' check-ins. */
+const POLLS = `query DashboardLivePolls($id: ID!) { session(id: $id) { id polls(first: 20) { nodes { ${POLL_FIELDS} } } } }`;
+const POLL_RESULTS = `subscription DashboardPollResults($id: ID!) { pollResults(pollId: $id) { ${POLL_FIELDS} } }`;
+
+/** Live sessions whose check-ins and polls the panel follows (each costs subscriptions; see client.ts). */
 const FOLLOWED_SESSIONS = 15;
+/** A poll created during a live session announces itself to no subscription: the panel looks for new ones this often. */
+const NEW_POLLS_EVERY_MS = 5_000;
 
 interface LiveSession {
   id: string;
@@ -58,6 +64,13 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
   const rows = useMemo(() => Object.values(sessions).sort((a, b) => b.seenAt - a.seenAt), [sessions]);
   const followed = rows.filter((r) => r.status === 'LIVE').slice(0, FOLLOWED_SESSIONS);
 
+  const [polls, setPolls] = useState<Record<string, LivePoll>>({});
+  const mergePoll = useCallback((poll: LivePoll) => setPolls((all) => ({ ...all, [poll.id]: { ...poll, seenAt: Date.now() } })), []);
+  const followedIds = new Set(followed.map((s) => s.id));
+  const pollRows = Object.values(polls)
+    .filter((p) => p.session && followedIds.has(p.session.id))
+    .sort((a, b) => a.question.localeCompare(b.question));
+
   return (
     <section className="view live" data-view="live-sessions">
       <h3>
@@ -67,6 +80,14 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
       {followed.map((s) => (
         <FollowCheckIns key={s.id} id={s.id} onChange={merge} />
       ))}
+      {followed.map((s) => (
+        <FindPolls key={s.id} id={s.id} known={polls} onPoll={mergePoll} />
+      ))}
+      {pollRows
+        .filter((p) => p.status === 'OPEN')
+        .map((p) => (
+          <FollowPoll key={p.id} id={p.id} onChange={mergePoll} />
+        ))}
       <Table
         name="Live sessions"
         columns={[
@@ -83,8 +104,72 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
         rowKey={(r) => r.id}
         empty="No session is live right now. Sessions appear here as they start."
       />
+      {followed.length || pollRows.length ? (
+        <>
+          <h4>Live polls</h4>
+          <Table
+            name="Live polls"
+            columns={[
+              { label: 'Session', text: (r: LivePoll) => sessions[r.session?.id ?? '']?.topic ?? '' },
+              { label: 'Question', text: (r) => r.question },
+              { label: 'Status', text: (r) => r.status },
+              { label: 'Answers', text: (r) => (r.results.responseCount == null ? suppressed(r.results.minimumGroupSize) : String(r.results.responseCount)), sort: (r) => r.results.responseCount, numeric: true },
+              { label: 'Results', text: pollResult },
+            ]}
+            rows={pollRows}
+            rowKey={(r) => r.id}
+            empty="No poll in a live session."
+          />
+        </>
+      ) : null}
     </section>
   );
+}
+
+interface LivePoll {
+  id: string;
+  question: string;
+  status: string;
+  answerType: string;
+  session: { id: string } | null;
+  results: { suppressed: boolean; responseCount: number | null; minimumGroupSize: number; averageRating: number | null; options: { label: string; count: number | null }[] };
+  seenAt?: number;
+}
+
+/** A poll's results in words, never a figure the hub withheld. */
+function pollResult(p: LivePoll): string {
+  const r = p.results;
+  if (r.suppressed) return suppressed(r.minimumGroupSize);
+  if (p.answerType === 'CHOICE') {
+    if (r.options.some((o) => o.count == null)) return `counts withheld (an option has fewer than ${r.minimumGroupSize})`;
+    return r.options.map((o) => `${o.label}: ${o.count}`).join(' · ');
+  }
+  if (p.answerType === 'RATING') return r.averageRating == null ? suppressed(r.minimumGroupSize) : `average ${r.averageRating.toFixed(2)} of 5`;
+  return `${r.responseCount} answers`;
+}
+
+/** Finds the polls of one live session, again every few seconds for new ones. Renders nothing. */
+function FindPolls({ id, known, onPoll }: { id: string; known: Record<string, LivePoll>; onPoll: (p: LivePoll) => void }) {
+  const [result, refetch] = useQuery({ query: POLLS, variables: { id }, requestPolicy: 'network-only' });
+  useEffect(() => {
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), NEW_POLLS_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [refetch]);
+  useEffect(() => {
+    // a poll already followed keeps its subscription's (newer) results
+    for (const p of (result.data?.session?.polls?.nodes ?? []) as LivePoll[]) if (!known[p.id]) onPoll(p);
+  }, [result.data, known, onPoll]);
+  return null;
+}
+
+/** Follows one poll's results as answers come in (pollResults over graphql-ws). Renders nothing. */
+function FollowPoll({ id, onChange }: { id: string; onChange: (p: LivePoll) => void }) {
+  const [result] = useSubscription({ query: POLL_RESULTS, variables: { id } });
+  useEffect(() => {
+    const p = result.data?.pollResults as LivePoll | null | undefined;
+    if (p) onChange(p);
+  }, [result.data, onChange]);
+  return null;
 }
 
 /** Follows one live session's check-ins (its attendance count). Renders nothing. */

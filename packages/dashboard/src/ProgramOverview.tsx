@@ -1,7 +1,14 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
+import { Accreditation } from './Accreditation';
+import { AttendanceTrend } from './AttendanceTrend';
+import { Chart } from './Chart';
 import { count, decimal, thisYear, unavailableServices } from './format';
+import { LivePanel } from './LivePanel';
+import { OverlapTable } from './OverlapTable';
+import { Outcomes } from './Outcomes';
+import { useAllPages } from './paging';
 import { Problem } from './Problem';
 import { Table, type Column } from './Table';
 
@@ -20,12 +27,14 @@ const PARTNERS = `query DashboardPartners($p: ID!, $from: DateTimeISO!, $to: Dat
   }
 }`;
 
-const STRUCTURE = `query DashboardStructure($p: ID!) {
-  program(id: $p) {
-    id
-    communities(first: 100, filter: { kind: COMMUNITY_OF_PRACTICE }) { nodes { id name maturityStage assessedMaturityStage memberCount organisation { id name } } }
-    forumSummary { tier tierLevel openItems responses averageDaysToResponse }
-    engagementOverlaps { id organisations { id name } regions { id name } audiences startsOn endsOn }
+const OVERLAPS = `query DashboardOverlaps($p: ID!) {
+  program(id: $p) { id engagementOverlaps { id organisations { id name } regions { id name } audiences startsOn endsOn } }
+}`;
+
+const PRACTICE = `query DashboardPractice($p: ID!, $after: String) {
+  communities(filter: { programId: $p, kind: COMMUNITY_OF_PRACTICE }, first: 100, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id name maturityStage }
   }
 }`;
 
@@ -64,7 +73,8 @@ const STAGES = ['POTENTIAL', 'COALESCING', 'MATURING', 'STEWARDSHIP', 'TRANSFORM
 export function ProgramOverview({ programId }: { programId: string }) {
   const period = useMemo(() => thisYear(), []);
   const [partners] = useQuery({ query: PARTNERS, variables: { p: programId, ...period } });
-  const [structure] = useQuery({ query: STRUCTURE, variables: { p: programId } });
+  const [overlaps] = useQuery({ query: OVERLAPS, variables: { p: programId } });
+  const practice = useAllPages<{ id: string; name: string; maturityStage: string }>(PRACTICE, { p: programId }, (d) => d.communities);
   const program = partners.data?.program;
   const min: number | undefined = program?.minimumGroupSize;
   const down = unavailableServices(partners.error).length > 0;
@@ -93,13 +103,12 @@ export function ProgramOverview({ programId }: { programId: string }) {
     [min, down],
   );
 
-  const s = structure.data?.program;
-  const cops: { id: string; name: string; maturityStage: string; assessedMaturityStage: string | null; memberCount: number | null; organisation: { name: string } | null }[] = s?.communities?.nodes ?? [];
-  const stageRows = STAGES.map((stage) => ({ stage, communities: cops.filter((c) => c.maturityStage === stage) }));
+  const stageRows = STAGES.map((stage) => ({ stage, communities: practice.nodes.filter((c) => c.maturityStage === stage) }));
   const chart = rows.map((r) => ({ name: r.name, sessionsHeld: r.sessionsHeld ?? 0 }));
 
   return (
     <section className="view" data-view="program-overview">
+      <LivePanel programId={programId} />
       <h2>{program?.name ?? 'Program'} — this year</h2>
       <Problem error={partners.error} />
       {partners.fetching && !program ? <p className="muted">Loading the program…</p> : null}
@@ -108,86 +117,46 @@ export function ProgramOverview({ programId }: { programId: string }) {
           <h3>Delivery partners</h3>
           <Table name="Delivery partners" columns={columns} rows={rows} rowKey={(r) => r.id} />
           <h3>Sessions held per partner</h3>
-          <div className="chart" aria-label="Sessions held per partner">
-            <ResponsiveContainer width="100%" height={280}>
-              <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
-                <YAxis allowDecimals={false} />
-                <Tooltip />
-                <Bar dataKey="sessionsHeld" name="Sessions held" fill="#2b6cb0" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
+          <Chart label="Sessions held per partner">
+            <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
+              <YAxis allowDecimals={false} />
+              <Tooltip />
+              <Bar dataKey="sessionsHeld" name="Sessions held" fill="#2b6cb0" isAnimationActive={false} />
+            </BarChart>
+          </Chart>
         </>
       ) : null}
+      <AttendanceTrend programId={programId} />
+      {program ? <Accreditation partners={program.deliveryPartners} /> : null}
+      <Outcomes programId={programId} />
 
-      <Problem error={structure.error} />
-      {s ? (
-        <>
-          <h3>Communities of practice by maturity stage</h3>
-          <Table
-            name="Maturity stages"
-            columns={[
-              { label: 'Stage', text: (r: (typeof stageRows)[number]) => r.stage },
-              { label: 'Communities', text: (r) => String(r.communities.length), sort: (r) => r.communities.length, numeric: true },
-              { label: 'Which', text: (r) => r.communities.map((c) => c.name).join('; ') },
-            ]}
-            rows={stageRows}
-            rowKey={(r) => r.stage}
-          />
-          <h3>Forum items per tier</h3>
-          <Table
-            name="Forum tiers"
-            columns={[
-              { label: 'Tier', text: (r: ForumTier) => r.tier ?? '' },
-              { label: 'Level', text: (r) => (r.tierLevel == null ? '' : String(r.tierLevel)), sort: (r) => r.tierLevel, numeric: true },
-              { label: 'Open items', text: (r) => String(r.openItems), sort: (r) => r.openItems, numeric: true },
-              { label: 'Responses', text: (r) => String(r.responses), sort: (r) => r.responses, numeric: true },
-              { label: 'Average days to response', text: (r) => (r.averageDaysToResponse == null ? 'no response yet' : r.averageDaysToResponse.toFixed(1)), sort: (r) => r.averageDaysToResponse, numeric: true },
-            ]}
-            rows={(s.forumSummary ?? []) as ForumTier[]}
-            rowKey={(r, i) => `${r.tier}-${i}`}
-          />
-          <h3>Engagement overlaps</h3>
-          <OverlapTable overlaps={s.engagementOverlaps ?? []} />
-        </>
-      ) : null}
+      <h3>Communities of practice by maturity stage</h3>
+      <Problem error={practice.error} />
+      <Chart label="Communities of practice by maturity stage" height={200}>
+        <BarChart data={stageRows.map((r) => ({ stage: r.stage.toLowerCase(), communities: r.communities.length }))} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="stage" fontSize={12} />
+          <YAxis allowDecimals={false} />
+          <Tooltip />
+          <Bar dataKey="communities" name="Communities" fill="#805ad5" isAnimationActive={false} />
+        </BarChart>
+      </Chart>
+      <Table
+        name="Maturity stages"
+        columns={[
+          { label: 'Stage', text: (r: (typeof stageRows)[number]) => r.stage },
+          { label: 'Communities', text: (r) => String(r.communities.length), sort: (r) => r.communities.length, numeric: true },
+          { label: 'Which', text: (r) => r.communities.map((c) => c.name).join('; ') },
+        ]}
+        rows={stageRows}
+        rowKey={(r) => r.stage}
+        loading={practice.fetching && { total: practice.totalCount }}
+      />
+      <h3>Engagement overlaps</h3>
+      <Problem error={overlaps.error} />
+      {overlaps.data?.program ? <OverlapTable overlaps={overlaps.data.program.engagementOverlaps ?? []} /> : null}
     </section>
-  );
-}
-
-interface ForumTier {
-  tier: string | null;
-  tierLevel: number | null;
-  openItems: number;
-  responses: number;
-  averageDaysToResponse: number | null;
-}
-
-export interface Overlap {
-  id: string;
-  organisations: ({ id: string; name: string } | null)[];
-  regions: { id: string; name: string }[];
-  audiences: string[] | null;
-  startsOn: string;
-  endsOn: string;
-}
-
-export function OverlapTable({ overlaps }: { overlaps: Overlap[] }) {
-  return (
-    <Table
-      name="Engagement overlaps"
-      columns={[
-        { label: 'Organisations', text: (r: Overlap) => r.organisations.map((o) => o?.name ?? 'withheld').join(' + ') },
-        { label: 'Regions', text: (r) => r.regions.map((x) => x.name).join(', ') },
-        { label: 'Audiences', text: (r) => (r.audiences ? r.audiences.join(', ') : 'withheld') },
-        { label: 'From', text: (r) => r.startsOn },
-        { label: 'To', text: (r) => r.endsOn },
-      ]}
-      rows={overlaps}
-      rowKey={(r) => r.id}
-      empty="No overlapping engagements."
-    />
   );
 }

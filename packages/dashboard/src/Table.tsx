@@ -33,9 +33,30 @@ function download(filename: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** A plain table: click a header to sort (again to reverse), type to filter, download what is shown. */
-export function Table<T>({ name, columns, rows, rowKey, empty = 'Nothing to show.' }: { name: string; columns: Column<T>[]; rows: T[]; rowKey: (row: T, index: number) => string; empty?: string }) {
+/** Rows on one page of a table; the CSV has every row that matches the filter. */
+const ROWS_PER_PAGE = 50;
+
+/**
+ * A plain table: click a header to sort (again to reverse), type to filter, download what is shown
+ * (all pages of it). `loading` says the rows are still coming (a list fetched page by page).
+ */
+export function Table<T>({
+  name,
+  columns,
+  rows,
+  rowKey,
+  empty = 'Nothing to show.',
+  loading,
+}: {
+  name: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, index: number) => string;
+  empty?: string;
+  loading?: { total: number | null } | false;
+}) {
   const [filter, setFilter] = useState('');
+  const [page, setPage] = useState(0);
   const [sort, setSort] = useState<{ column: number; descending: boolean } | null>(null);
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();
@@ -55,14 +76,40 @@ export function Table<T>({ name, columns, rows, rowKey, empty = 'Nothing to show
     }
     return filtered;
   }, [rows, columns, filter, sort]);
+  const pages = Math.max(1, Math.ceil(shown.length / ROWS_PER_PAGE));
+  const current = Math.min(page, pages - 1);
+  const visible = shown.slice(current * ROWS_PER_PAGE, (current + 1) * ROWS_PER_PAGE);
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return (
     <div className="table" data-table={slug}>
       <div className="table-tools">
-        <input type="search" placeholder="Filter…" aria-label={`Filter ${name}`} value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <span className="muted">
+        <input
+          type="search"
+          placeholder="Filter…"
+          aria-label={`Filter ${name}`}
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setPage(0);
+          }}
+        />
+        <span className="muted" data-count>
           {shown.length} of {rows.length}
+          {loading ? ` (loading${loading.total == null ? '' : ` ${loading.total}`}…)` : ''}
         </span>
+        {pages > 1 ? (
+          <span className="pager">
+            <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
+              Previous
+            </button>
+            <span>
+              rows {current * ROWS_PER_PAGE + 1}–{current * ROWS_PER_PAGE + visible.length}
+            </span>
+            <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+              Next
+            </button>
+          </span>
+        ) : null}
         <button type="button" onClick={() => download(`${slug}.csv`, toCsv(columns, shown))}>
           Download CSV
         </button>
@@ -84,15 +131,15 @@ export function Table<T>({ name, columns, rows, rowKey, empty = 'Nothing to show
           </tr>
         </thead>
         <tbody>
-          {shown.length === 0 ? (
+          {visible.length === 0 ? (
             <tr>
               <td colSpan={columns.length} className="muted">
-                {empty}
+                {loading ? 'Loading…' : empty}
               </td>
             </tr>
           ) : (
-            shown.map((row, i) => (
-              <tr key={rowKey(row, i)}>
+            visible.map((row, i) => (
+              <tr key={rowKey(row, current * ROWS_PER_PAGE + i)}>
                 {columns.map((c) => (
                   <td key={c.label} className={c.numeric ? 'num' : undefined}>
                     {c.render ? c.render(row) : c.text(row)}

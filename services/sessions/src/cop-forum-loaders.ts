@@ -223,19 +223,8 @@ export function createForumLoaders(ds: EntityManager, scope: AccessScope) {
       [] as (EngagementPair & { parent: string })[],
     ),
 
-    attendanceTrend: aggregateLoader(async (ids: string[], f: { from: string; to: string; interval: TrendInterval }) => {
-      const rows: { id: string; period: Date; sessions: string; attendance: string }[] = await ds.query(
-        `SELECT s.community_id AS id, date_trunc($4, s.starts_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS period, COUNT(*) AS sessions,
-           SUM(s.unidentified_attendees + (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)) AS attendance
-         FROM session s
-         WHERE s.community_id = ANY ($1) AND s.status = 'ENDED' AND s.starts_at >= $2 AND s.starts_at < $3 AND ${sessionWallSql(scope, 's', 5)}
-         GROUP BY 1, 2 ORDER BY 1, 2`,
-        [ids, f.from, f.to, f.interval === 'WEEK' ? 'week' : 'month', scope.organisations],
-      );
-      const map = new Map<string, TrendRow[]>();
-      for (const r of rows) map.set(r.id, [...(map.get(r.id) ?? []), { periodStart: new Date(r.period), sessions: Number(r.sessions), attendance: Number(r.attendance) }]);
-      return map;
-    }, [] as TrendRow[]),
+    attendanceTrendOfCommunity: attendanceTrendLoader(ds, scope, 'community_id'),
+    attendanceTrendOfProgram: attendanceTrendLoader(ds, scope, 'program_id'),
 
     /** Identified attendees of each community who came to one of its ended sessions but to none of the last `missedLast`. */
     membersAtRisk: aggregateLoader(async (ids: string[], f: { missedLast: number }) => {
@@ -311,6 +300,23 @@ export function createForumLoaders(ds: EntityManager, scope: AccessScope) {
  * first one; at session k, how many of the cohort came. Summed over the parent's communities that
  * have a k-th session, so a program's figure weighs each community by its cohort.
  */
+/** Sessions held and attendance per interval, for communities or whole programs (every partner's communities). */
+function attendanceTrendLoader(ds: EntityManager, scope: AccessScope, parent: 'program_id' | 'community_id') {
+  return aggregateLoader(async (ids: string[], f: { from: string; to: string; interval: TrendInterval }) => {
+    const rows: { id: string; period: Date; sessions: string; attendance: string }[] = await ds.query(
+      `SELECT s.${parent} AS id, date_trunc($4, s.starts_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS period, COUNT(*) AS sessions,
+         SUM(s.unidentified_attendees + (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)) AS attendance
+       FROM session s
+       WHERE s.${parent} = ANY ($1) AND s.status = 'ENDED' AND s.starts_at >= $2 AND s.starts_at < $3 AND ${sessionWallSql(scope, 's', 5)}
+       GROUP BY 1, 2 ORDER BY 1, 2`,
+      [ids, f.from, f.to, f.interval === 'WEEK' ? 'week' : 'month', scope.organisations],
+    );
+    const map = new Map<string, TrendRow[]>();
+    for (const r of rows) map.set(r.id, [...(map.get(r.id) ?? []), { periodStart: new Date(r.period), sessions: Number(r.sessions), attendance: Number(r.attendance) }]);
+    return map;
+  }, [] as TrendRow[]);
+}
+
 function retentionLoader(ds: EntityManager, scope: AccessScope, parent: 'program_id' | 'community_id') {
   return aggregateLoader(async (ids: string[], f: { maxSessions: number }) => {
     const rows: { parent: string; k: string; communities: string; cohort: string; retained: string; attendance: string }[] = await ds.query(

@@ -101,6 +101,20 @@ function periodStarts(from: Date, to: Date, interval: TrendInterval): Date[] {
 
 const average = (total: number, n: number) => (n > 0 ? total / n : null);
 
+/** Every interval from `from` to `to`, zeros where nothing was held. */
+async function attendancePoints(loader: SessionsContext['loaders']['attendanceTrendOfCommunity'], id: string, from: Date, to: Date, interval: TrendInterval): Promise<AttendancePoint[]> {
+  if (to <= from) throw badField('to', 'must be after from');
+  const starts = periodStarts(from, to, interval);
+  const rows = await loader.load({ id, filter: { from: from.toISOString(), to: to.toISOString(), interval } });
+  const byStart = new Map(rows.map((r) => [r.periodStart.getTime(), r]));
+  return starts.map((periodStart) => {
+    const r = byStart.get(periodStart.getTime());
+    const sessionsHeld = r?.sessions ?? 0;
+    const attendance = r?.attendance ?? 0;
+    return Object.assign(new AttendancePoint(), { periodStart, sessionsHeld, attendance, averagePerSession: average(attendance, sessionsHeld) });
+  });
+}
+
 function checkMissedLast(missedLast: number): void {
   if (!Number.isInteger(missedLast) || missedLast < 1 || missedLast > 100) throw badField('missedLast', 'must be between 1 and 100');
 }
@@ -119,16 +133,7 @@ export class CommunityParticipationResolver {
     @Arg('to', () => Date) to: Date,
     @Arg('interval', () => TrendInterval, { defaultValue: TrendInterval.MONTH }) interval: TrendInterval,
   ): Promise<AttendancePoint[]> {
-    if (to <= from) throw badField('to', 'must be after from');
-    const starts = periodStarts(from, to, interval);
-    const rows = await ctx.loaders.attendanceTrend.load({ id: community.id, filter: { from: from.toISOString(), to: to.toISOString(), interval } });
-    const byStart = new Map(rows.map((r) => [r.periodStart.getTime(), r]));
-    return starts.map((periodStart) => {
-      const r = byStart.get(periodStart.getTime());
-      const sessionsHeld = r?.sessions ?? 0;
-      const attendance = r?.attendance ?? 0;
-      return Object.assign(new AttendancePoint(), { periodStart, sessionsHeld, attendance, averagePerSession: average(attendance, sessionsHeld) });
-    });
+    return attendancePoints(ctx.loaders.attendanceTrendOfCommunity, community.id, from, to, interval);
   }
 
   @FieldResolver(() => [MemberAtRisk], {
@@ -166,6 +171,20 @@ function retentionPoints(rows: { sessionNumber: number; communities: number; coh
 
 @Resolver(() => ProgramRef)
 export class ProgramParticipationResolver {
+  @FieldResolver(() => [AttendancePoint], {
+    nullable: true,
+    description: 'Sessions held and attendance over all the program\'s communities (within the caller\'s wall) per interval from `from` to `to`, every interval listed (zeros where nothing was held): the national attendance trend.',
+  })
+  async attendanceTrend(
+    @Root() program: ProgramRef,
+    @Ctx() ctx: SessionsContext,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Arg('interval', () => TrendInterval, { defaultValue: TrendInterval.MONTH }) interval: TrendInterval,
+  ): Promise<AttendancePoint[]> {
+    return attendancePoints(ctx.loaders.attendanceTrendOfProgram, program.id, from, to, interval);
+  }
+
   @FieldResolver(() => [RetentionPoint], {
     nullable: true,
     description:
