@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SharedDetail } from './access';
 import { withAppRole, type AppRole } from './database';
 
 /** The four subgraphs, in the order they are started and composed. */
@@ -16,13 +17,26 @@ export interface SubgraphConfig {
   appDatabaseUrl: string;
   /** When set, the service creates this login role if missing and grants it the tables at start. */
   appRole: AppRole | null;
-  /** The gateway's Ed25519 public key (PEM): requests without a scope it signed are refused. */
-  gatewayPublicKey: string;
+  /**
+   * The gateway's Ed25519 public key (PEM): requests without a scope it signed are refused. A
+   * partner node lists every hub key it trusts; taking one out revokes that hub's access.
+   */
+  gatewayPublicKey: string | readonly string[];
+  /** Set when this subgraph runs on one organisation's partner node (docs/partner-nodes.md). */
+  node?: PartnerNodeScope;
   /** Connections in this service's pool. Default 10. */
   poolSize: number;
   /** Run pending migrations at start. Default true. */
   migrate: boolean;
   logLevel: string;
+}
+
+/** What a partner node applies to every scope it receives, whatever the hub says. */
+export interface PartnerNodeScope {
+  /** The organisation whose records the node holds; scopes for other audiences are refused. */
+  organisation: string;
+  /** The organisation's own sharing agreement: a detail it does not share never leaves the node. */
+  sharing: Record<SharedDetail, boolean>;
 }
 
 const DEFAULT_PORTS: Record<SubgraphName, number> = {

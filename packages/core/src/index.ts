@@ -13,6 +13,7 @@ export * from './internal-token';
 export * from './loaders';
 export * from './logger';
 export * from './paginate-each';
+export * from './partner-node-scope';
 export * from './pagination';
 export * from './ref-to';
 export * from './push-queue';
