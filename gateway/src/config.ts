@@ -23,6 +23,8 @@ export interface GatewayConfig {
   /** How long a caller's worked-out scope (programs, partners, sharing agreements) is reused. Default 5 s. */
   accessScopeTtlMs: number;
   limits: OperationLimits;
+  /** How often the partner-node registry is read again (it is also read after each registry mutation). Default 5 s. */
+  partnerNodeRefreshMs?: number;
 }
 
 export interface AuthConfig {
@@ -66,6 +68,7 @@ const envSchema = z.object({
   AUTH_JWKS: z.string().min(1).optional(),
   HUB_GATEWAY_PRIVATE_KEY: z.string().min(1).optional(),
   ACCESS_SCOPE_TTL_MS: z.coerce.number().int().min(0).max(600000).default(5000),
+  PARTNER_NODE_REFRESH_MS: z.coerce.number().int().min(100).max(3600000).default(5000),
   MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.depth),
   MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.aliases),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.directives),
@@ -114,6 +117,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     gatewayPrivateKey: pemFromEnv(e.HUB_GATEWAY_PRIVATE_KEY as string),
     accessScopeTtlMs: e.ACCESS_SCOPE_TTL_MS,
+    partnerNodeRefreshMs: e.PARTNER_NODE_REFRESH_MS,
     limits: {
       depth: e.MAX_DEPTH,
       aliases: e.MAX_ALIASES,

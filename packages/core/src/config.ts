@@ -6,6 +6,10 @@ import { withAppRole, type AppRole } from './database';
 export const SUBGRAPH_NAMES = ['partners', 'facilitators', 'sessions', 'feedback'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
+/** The subgraphs an organisation may run on its own partner node (docs/partner-nodes.md). */
+export const NODE_SUBGRAPH_NAMES = ['facilitators', 'sessions', 'feedback'] as const satisfies readonly SubgraphName[];
+export type NodeSubgraphName = (typeof NODE_SUBGRAPH_NAMES)[number];
+
 export interface SubgraphConfig {
   name: SubgraphName;
   /** Port to listen on; 0 picks a free one (tests). */

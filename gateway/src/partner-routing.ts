@@ -1,0 +1,169 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import CircuitBreaker from 'opossum';
+import type { GatewayContext } from './gateway-context';
+import type { NodeRegistry, NodeRoute } from './node-registry';
+import { SubgraphDataSource } from './subgraph-data-source';
+
+type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
+type Representation = { __typename?: string; id?: unknown };
+
+/** The part of an `_entities` fetch the hub's own subgraph answers. */
+const HUB = '';
+
+/**
+ * The organisation whose deployment holds an entity: an Organisation is keyed by its own key,
+ * every other record's ID starts with its owner's. A Program's fields gather every partner of the
+ * program, so they stay with the hub until national fan-out exists (docs/partner-nodes.md).
+ */
+export function owningOrganisation(rep: Representation): string | null {
+  if (typeof rep.id !== 'string' || rep.__typename === 'Program') return null;
+  return rep.__typename === 'Organisation' ? rep.id : ownerOf(rep.id);
+}
+
+/** A node's subgraph as the gateway sees it: scopes signed for that node's audience, its own time budget. */
+class NodeDataSource extends SubgraphDataSource {
+  constructor(
+    serviceName: string,
+    private readonly route: NodeRoute,
+    url: string,
+    private readonly signer: ScopeSigner,
+  ) {
+    super(serviceName, url, route.timeBudgetMs);
+  }
+
+  override async willSendRequest({ request, context }: Options): Promise<void> {
+    request.http?.headers.set(SCOPE_HEADER, await this.signer.sign(context.scope, nodeAudience(this.route.organisation)));
+  }
+
+  /** A node that refuses the hub itself (it revoked the hub's key) is unavailable to the hub, not the caller's mistake. */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    if (response.status !== 401 && response.status !== 403) return super.errorFromResponse(response);
+    return new GraphQLError(REFUSED, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName } });
+  }
+}
+
+const REFUSED = 'refuses this hub\'s requests';
+
+/** Why a node's part of an answer is missing, in the words of its error. */
+function reasonOf(error: unknown): string {
+  const { message, code } = error as { message?: string; code?: string };
+  if (code === 'EOPENBREAKER') return 'failed repeatedly and is skipped for now';
+  if (message === REFUSED) return REFUSED;
+  return message?.includes('in time') ? 'did not answer within its time budget' : 'is unavailable';
+}
+
+interface NodeTarget {
+  source: NodeDataSource;
+  breaker: CircuitBreaker<[Options], GatewayGraphQLResponse>;
+}
+
+/** Not counted against a node: it answered, and rejected what the caller asked (e.g. BAD_USER_INPUT). */
+function answered(error: unknown): boolean {
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return typeof code === 'string' && code !== 'SUBGRAPH_UNAVAILABLE';
+}
+
+/**
+ * One of the partner-ownable subgraphs (facilitators, sessions, feedback) with every partner node
+ * behind it. An `_entities` fetch is split by owning organisation: each part goes to the
+ * organisation's node or to the hub's own subgraph, all at once, and the answers are put back in
+ * the order asked. A node that fails, takes longer than its time budget, or no longer trusts the
+ * hub's key gives null for its entities and one PARTNER_NODE_UNAVAILABLE error naming the
+ * organisation; the rest of the answer stands. After repeated failures a node's breaker opens and
+ * the node is skipped at once until it is tried again. Everything else (root fields, mutations)
+ * goes to the hub's subgraph as before.
+ */
+export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly nodes = new Map<string, NodeTarget>();
+
+  constructor(
+    private readonly name: NodeSubgraphName,
+    private readonly hub: GraphQLDataSource<GatewayContext>,
+    private readonly registry: NodeRegistry,
+    private readonly signer: ScopeSigner,
+  ) {}
+
+  async process(options: Options): Promise<GatewayGraphQLResponse> {
+    const representations = options.request.variables?.representations as Representation[] | undefined;
+    if (!Array.isArray(representations) || !this.registry.hasNodes) return this.hub.process(options);
+    const parts = new Map<string, number[]>();
+    representations.forEach((rep, i) => {
+      const owner = owningOrganisation(rep);
+      const target = owner && this.registry.nodeOf(owner) ? owner : HUB;
+      parts.set(target, [...(parts.get(target) ?? []), i]);
+    });
+    if (parts.size === 1 && parts.has(HUB)) return this.hub.process(options);
+
+    const answers = await Promise.all(
+      [...parts].map(async ([target, indexes]) => {
+        const part: Options = {
+          ...options,
+          request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
+        };
+        const response = target === HUB ? await this.hub.process(part) : await this.fromNode(target, part, indexes.length);
+        return { indexes, response };
+      }),
+    );
+
+    const entities: unknown[] = representations.map(() => null);
+    const errors: GraphQLFormattedError[] = [];
+    for (const { indexes, response } of answers) {
+      const got = (response.data as { _entities?: unknown[] } | null | undefined)?._entities ?? [];
+      indexes.forEach((at, j) => {
+        entities[at] = got[j] ?? null;
+      });
+      // an error about the part's j-th entity is about the whole fetch's indexes[j]-th
+      for (const error of response.errors ?? []) {
+        const [head, j, ...rest] = error.path ?? [];
+        errors.push(head === '_entities' && typeof j === 'number' ? { ...error, path: [head, indexes[j], ...rest] } : error);
+      }
+    }
+    return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  private async fromNode(organisation: string, part: Options, count: number): Promise<GatewayGraphQLResponse> {
+    const route = this.registry.nodeOf(organisation) as NodeRoute;
+    const unavailable = (why: string): GatewayGraphQLResponse => ({
+      data: { _entities: Array.from({ length: count }, () => null) },
+      errors: [
+        {
+          message: `${organisation}'s partner node ${why}: its ${this.name} data is missing from this answer`,
+          path: ['_entities', 0],
+          extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
+        },
+      ],
+    });
+    if (route.hubKeyFingerprint !== this.signer.fingerprint) return unavailable('does not trust the key this hub signs with');
+    try {
+      return await this.target(route).breaker.fire(part);
+    } catch (error) {
+      if (answered(error)) throw error;
+      return unavailable(reasonOf(error));
+    }
+  }
+
+  /** One data source and breaker per node endpoint and budget; a changed registration gets fresh ones. */
+  private target(route: NodeRoute): NodeTarget {
+    const url = route.endpoints[this.name].url;
+    const key = `${route.organisation} ${url} ${route.timeBudgetMs}`;
+    let target = this.nodes.get(key);
+    if (!target) {
+      const source = new NodeDataSource(this.name, route, url, this.signer);
+      const breaker = new CircuitBreaker((options: Options) => source.process(options), {
+        // the data source's own fetch deadline is the node's time budget
+        timeout: false,
+        volumeThreshold: 3,
+        errorThresholdPercentage: 50,
+        resetTimeout: 10_000,
+        errorFilter: answered,
+      });
+      target = { source, breaker };
+      this.nodes.set(key, target);
+    }
+    return target;
+  }
+}

@@ -1,0 +1,183 @@
+import net from 'node:net';
+import { nodeAudience, NODE_SUBGRAPH_NAMES, SCOPE_HEADER, ScopeSigner, withScope, SYSTEM_SCOPE } from '@hub/core';
+import { copyOrganisationRows, ORGANISATION_TABLES } from '@hub/node';
+import { createSmallProgram, type SmallProgram } from './support/fixtures';
+import { postGraphQL } from './support/graphql';
+import { startTestHub, type TestHub } from './support/hub';
+import { moveToNode, registerNode, summaries, testNode, type TestNode } from './support/nodes';
+import { partnerAdmin } from './support/scopes';
+
+const DASHBOARD = `query($program: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
+  program(id: $program) {
+    deliveryPartners {
+      id
+      facilitatorCount(status: ACTIVE)
+      groups: communityCount(kind: GROUP, programId: $program)
+      sessionsHeld: sessionCount(from: $from, to: $to, status: ENDED, programId: $program)
+      attendanceCount(from: $from, to: $to, programId: $program)
+      feedbackResponseCount(from: $from, to: $to, programId: $program)
+    }
+  }
+}`;
+
+describe('partner nodes: two partners keep their own data on their own nodes behind one gateway', () => {
+  let hub: TestHub;
+  let program: SmallProgram;
+  let nodeA: TestNode; // partner-0's node
+  let nodeB: TestNode; // partner-1's node; partner-2 stays hub-hosted
+  let allHubHosted: unknown;
+  let moves: Awaited<ReturnType<typeof moveToNode>>[];
+  const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+  const dashboard = () => program.manager.query(DASHBOARD, { program: program.programId, ...period });
+
+  beforeAll(async () => {
+    hub = await startTestHub({ accessScopeTtlMs: 0 });
+    program = await createSmallProgram(hub, { partners: 3, facilitators: 2, groups: 2, sessionsPerGroup: 2, answersPerSession: 5 });
+    const before = await dashboard();
+    expect(before.errors).toBeUndefined();
+    allHubHosted = before.data;
+    nodeA = testNode(hub, 'partner-0');
+    nodeB = testNode(hub, 'partner-1', { sharing: { facilitatorContacts: true } });
+    await Promise.all([nodeA.start(), nodeB.start()]);
+    // partner-0's own admin moves it; the national manager moves partner-1
+    await registerNode(hub, program.partners[0].admin, nodeA);
+    await registerNode(hub, program.manager, nodeB, 1000);
+    moves = [await moveToNode(hub, program.partners[0].admin, nodeA), await moveToNode(hub, program.manager, nodeB)];
+  });
+  afterAll(async () => {
+    await Promise.all([nodeA?.destroy(), nodeB?.destroy()]);
+    await hub?.stop();
+  });
+
+  it('moves each organisation\'s rows to its node with the same counts and checksums, and none stay at the hub', async () => {
+    for (const { before, onNode } of moves) {
+      expect(onNode).toEqual(before);
+      expect(before.sessions.session.count).toBe(4);
+      expect(before.feedback.response.count).toBe(20);
+    }
+    for (const org of ['partner-0', 'partner-1']) {
+      const left = await summaries(hub.subgraphs, org);
+      for (const tables of Object.values(left)) for (const t of Object.values(tables)) expect(t.count).toBe(0);
+    }
+  });
+
+  it('answers the national dashboard with the same numbers as when every partner was hub-hosted', async () => {
+    const res = await dashboard();
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual(allHubHosted);
+    expect(res.data?.program.deliveryPartners.map((p: any) => p.sessionsHeld)).toEqual([4, 4, 4]);
+  });
+
+  it('keeps each node\'s databases to its own organisation\'s rows, and the database refuses any other', async () => {
+    for (const node of [nodeA, nodeB]) {
+      for (const name of NODE_SUBGRAPH_NAMES) {
+        const owner = node.running!.subgraphs[name].dataSource;
+        await withScope(owner, SYSTEM_SCOPE, async (m) => {
+          for (const { table, owner: column } of ORGANISATION_TABLES[name]) {
+            const [row] = await m.query(`SELECT count(*) FILTER (WHERE ${column} = $1)::int AS own, count(*) FILTER (WHERE ${column} <> $1)::int AS other FROM "${table}"`, [node.organisation]);
+            expect({ table, other: row.other }).toEqual({ table, other: 0 });
+          }
+        });
+      }
+      const facilitators = await node.running!.subgraphs.facilitators.dataSource.query(`SELECT DISTINCT organisation_id FROM facilitator`);
+      expect(facilitators).toEqual([{ organisation_id: node.organisation }]);
+    }
+    // partner-2's rows written into partner-0's node are refused by PostgreSQL itself
+    await expect(copyOrganisationRows(hub.subgraphs.sessions.dataSource, nodeA.running!.subgraphs.sessions.dataSource, 'sessions', 'partner-2')).rejects.toThrow(/partner_node_organisation/);
+  });
+
+  it('gives partner A\'s admin nothing of partner B through the gateway, though B\'s admin sees it', async () => {
+    const query = `{ organisation(id: "partner-1") { facilitatorCount groups: communityCount(kind: GROUP) facilitators { totalCount } communities { totalCount } } }`;
+    const a = await program.partners[0].admin.query(query);
+    const b = await program.partners[1].admin.query(query);
+    expect(b.data?.organisation).toEqual({ facilitatorCount: 2, groups: 2, facilitators: { totalCount: 2 }, communities: { totalCount: 2 } });
+    expect(a.data?.organisation.facilitators ?? { totalCount: 0 }).toEqual({ totalCount: 0 });
+    expect(a.data?.organisation.communities ?? { totalCount: 0 }).toEqual({ totalCount: 0 });
+    expect(a.data?.organisation.groups ?? 0).toBe(0);
+  });
+
+  it('refuses partner A\'s admin on B\'s node: its own token, a scope signed for A\'s node or for the hub, and narrows even a scope signed for B', async () => {
+    const url = nodeB.running!.endpoints.facilitators.url;
+    const ask = (headers: Record<string, string>) => postGraphQL(url, `{ facilitators { totalCount } }`, {}, headers);
+    const signer = new ScopeSigner(hub.keys.gateway.privateKey);
+    const adminA = partnerAdmin('partner-0', ['natmgr'], [program.programId]);
+    expect((await ask({ authorization: `Bearer ${program.partners[0].admin.token}` })).status).toBe(401);
+    expect((await ask({ [SCOPE_HEADER]: await signer.sign(adminA, nodeAudience('partner-0')) })).status).toBe(403);
+    expect((await ask({ [SCOPE_HEADER]: await signer.sign(adminA) })).status).toBe(403);
+    const narrowed = await ask({ [SCOPE_HEADER]: await signer.sign(adminA, nodeAudience('partner-1')) });
+    expect(narrowed.data).toEqual({ facilitators: { totalCount: 0 } });
+    // and a hub key the node does not trust gets nothing, signed for it or not
+    const stranger = new ScopeSigner((await import('@hub/core')).generateGatewayKeyPair().privateKey);
+    expect((await ask({ [SCOPE_HEADER]: await stranger.sign(SYSTEM_SCOPE, nodeAudience('partner-1')) })).status).toBe(403);
+  });
+
+  it('applies the node\'s own sharing agreement whatever the hub says: partner-0 shares no contacts, partner-1 does', async () => {
+    const open = `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: true }) { shareFacilitatorContacts } }`;
+    for (const p of program.partners.slice(0, 2)) await p.admin.query(open, { p: program.programId });
+    const res = await program.manager.query(`{ a: organisation(id: "partner-0") { facilitators { nodes { email } } } b: organisation(id: "partner-1") { facilitators { nodes { email } } } }`);
+    expect(res.data?.a.facilitators.nodes.map((f: any) => f.email)).toEqual([null, null]);
+    expect(res.data?.b.facilitators.nodes.map((f: any) => f.email).sort()).toEqual(['f0@partner-1.example', 'f1@partner-1.example']);
+  });
+
+  it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {
+    await nodeB.stop();
+    const res = await dashboard();
+    const partners = res.data?.program.deliveryPartners;
+    const expected = (allHubHosted as any).program.deliveryPartners;
+    expect(partners[0]).toEqual(expected[0]);
+    expect(partners[2]).toEqual(expected[2]);
+    expect(partners[1]).toEqual({ id: 'partner-1', facilitatorCount: null, groups: null, sessionsHeld: null, attendanceCount: null, feedbackResponseCount: null });
+    const missing = res.errors?.filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE') ?? [];
+    expect(new Set(missing.map((e) => e.extensions?.organisation))).toEqual(new Set(['partner-1']));
+    expect(new Set(missing.map((e) => e.extensions?.serviceName))).toEqual(new Set(['facilitators', 'sessions', 'feedback']));
+    expect(missing[0].path).toEqual(['program', 'deliveryPartners', 1]);
+    expect(JSON.stringify(res)).not.toMatch(/127\.0\.0\.1|localhost|https?:\/\/|ECONNREFUSED/);
+    await nodeB.start();
+    const again = await dashboard();
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(allHubHosted);
+  });
+
+  it('stops connecting to a node that hangs once its breaker opens, answering with the others\' data', async () => {
+    // a new time budget is a new registration: the gateway starts its breakers afresh
+    await registerNode(hub, program.manager, nodeB, 500);
+    await nodeB.stop();
+    // something that accepts connections on the node's ports and never answers
+    let connections = 0;
+    const sockets = new Set<net.Socket>();
+    const servers = await Promise.all(
+      NODE_SUBGRAPH_NAMES.map(
+        (name) =>
+          new Promise<net.Server>((resolve) => {
+            const server = net.createServer((socket) => {
+              connections++;
+              sockets.add(socket);
+              socket.on('close', () => sockets.delete(socket));
+            });
+            server.listen(nodeB.config.ports[name], '127.0.0.1', () => resolve(server));
+          }),
+      ),
+    );
+    try {
+      const reasons: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await dashboard();
+        expect(res.data?.program.deliveryPartners[0]).toEqual((allHubHosted as any).program.deliveryPartners[0]);
+        const error = res.errors?.find((e) => e.extensions?.organisation === 'partner-1');
+        expect(error?.extensions?.code).toBe('PARTNER_NODE_UNAVAILABLE');
+        reasons.push(error!.message);
+      }
+      expect(reasons[0]).toMatch(/did not answer within its time budget/);
+      const afterOpening = connections;
+      expect(afterOpening).toBeGreaterThan(0);
+      for (let i = 0; i < 3; i++) {
+        const res = await dashboard();
+        expect(res.errors?.find((e) => e.extensions?.organisation === 'partner-1')?.message).toMatch(/skipped/);
+      }
+      expect(connections).toBe(afterOpening);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    }
+  });
+});
