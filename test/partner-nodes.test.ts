@@ -91,9 +91,8 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     const a = await program.partners[0].admin.query(query);
     const b = await program.partners[1].admin.query(query);
     expect(b.data?.organisation).toEqual({ facilitatorCount: 2, groups: 2, facilitators: { totalCount: 2 }, communities: { totalCount: 2 } });
-    expect(a.data?.organisation.facilitators ?? { totalCount: 0 }).toEqual({ totalCount: 0 });
-    expect(a.data?.organisation.communities ?? { totalCount: 0 }).toEqual({ totalCount: 0 });
-    expect(a.data?.organisation.groups ?? 0).toBe(0);
+    expect(a.errors).toBeUndefined();
+    expect(a.data?.organisation).toEqual({ facilitatorCount: 0, groups: 0, facilitators: { totalCount: 0 }, communities: { totalCount: 0 } });
   });
 
   it('refuses partner A\'s admin on B\'s node: its own token, a scope signed for A\'s node or for the hub, and narrows even a scope signed for B', async () => {
@@ -179,5 +178,36 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     }
+  });
+
+  it('sends a partner\'s own root fields and mutations to its node', async () => {
+    const admin = program.partners[0].admin;
+    const created = await admin.query(`mutation { createFacilitator(input: { organisationId: "partner-0", givenName: "New", familyName: "Person", email: "new@partner-0.example" }) { id } }`);
+    expect(created.errors).toBeUndefined();
+    const id: string = created.data?.createFacilitator.id;
+    expect(id).toMatch(/^partner-0\.fac_/);
+    expect(await nodeA.running!.subgraphs.facilitators.dataSource.query(`SELECT given_name FROM facilitator WHERE id = $1`, [id])).toEqual([{ given_name: 'New' }]);
+    expect(await hub.subgraphs.facilitators.dataSource.query(`SELECT id FROM facilitator WHERE organisation_id = 'partner-0'`)).toEqual([]);
+    const read = await admin.query(`query($id: ID!) { facilitator(id: $id) { givenName } sessions(filter: { organisationId: "partner-0" }) { totalCount } }`, { id });
+    expect(read).toMatchObject({ data: { facilitator: { givenName: 'New' }, sessions: { totalCount: 4 } } });
+    expect(read.errors).toBeUndefined();
+  });
+
+  it('says which node-hosted organisations a national list does not include yet', async () => {
+    const national = await program.manager.query(`{ sessions(first: 1) { totalCount } }`);
+    expect(national.data?.sessions.totalCount).toBe(4); // partner-2's, the one the hub hosts
+    const missing = (national.errors ?? []).filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE').map((e) => e.extensions?.organisation);
+    expect(missing.sort()).toEqual(['partner-0', 'partner-1']);
+    const hubHosted = await program.partners[2].admin.query(`{ sessions(first: 1) { totalCount } }`);
+    expect(hubHosted.errors).toBeUndefined();
+    expect(hubHosted.data?.sessions.totalCount).toBe(4);
+  });
+
+  it('refuses one operation across a node-hosted organisation and another, naming the node-hosted one', async () => {
+    const res = await program.manager.query(`query($a: ID!, $c: ID!) { a: facilitator(id: $a) { id } c: facilitator(id: $c) { id } }`, {
+      a: program.partners[0].facilitatorIds[0],
+      c: program.partners[2].facilitatorIds[0],
+    });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'PARTNER_NODE_UNAVAILABLE', organisation: 'partner-0' });
   });
 });

@@ -209,6 +209,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       if (stopping) return;
       stopping = true;
       registry.stop();
+      for (const source of dataSources.values()) if (source instanceof PartnerRoutingDataSource) source.close();
       await subscriptions.close();
       await upstream.stop();
       await server.stop();

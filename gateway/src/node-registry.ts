@@ -56,6 +56,11 @@ export class NodeRegistry {
     return this.routes.size > 0;
   }
 
+  /** The organisations hosted by their own nodes. */
+  get organisations(): string[] {
+    return [...this.routes.keys()];
+  }
+
   /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
   nodeOf(organisation: string): NodeRoute | undefined {
     return this.routes.get(organisation);

@@ -1,13 +1,16 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, parse, type DefinitionNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import type { NodeRegistry, NodeRoute } from './node-registry';
+import { organisationsNamed } from './organisations-named';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
+/** A fetch of a client's operation (not a health check or schema load). */
+type Incoming = Extract<Options, { incomingRequestContext: unknown }>;
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
 type Representation = { __typename?: string; id?: unknown };
 
@@ -69,13 +72,18 @@ function answered(error: unknown): boolean {
 
 /**
  * One of the partner-ownable subgraphs (facilitators, sessions, feedback) with every partner node
- * behind it. An `_entities` fetch is split by owning organisation: each part goes to the
- * organisation's node or to the hub's own subgraph, all at once, and the answers are put back in
- * the order asked. A node that fails, takes longer than its time budget, or no longer trusts the
- * hub's key gives null for its entities and one PARTNER_NODE_UNAVAILABLE error naming the
- * organisation; the rest of the answer stands. After repeated failures a node's breaker opens and
- * the node is skipped at once until it is tried again. Everything else (root fields, mutations)
- * goes to the hub's subgraph as before.
+ * behind it (docs/partner-nodes.md "Routing").
+ * - An `_entities` fetch is split by owning organisation: each part goes to the organisation's
+ *   node or to the hub's own subgraph, all at once, and the answers are put back in the order asked.
+ * - A root fetch (query or mutation) whose arguments name records of one node-hosted organisation
+ *   goes to that node; one that names a node-hosted organisation and others is refused.
+ * - What the hub answers for the whole program (root fields naming no organisation, Program
+ *   entities) lacks node-hosted organisations' records until national fan-out exists: the answer
+ *   says so with a PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
+ * A node that fails, takes longer than its time budget, refuses the hub or no longer trusts its
+ * key gives null for its part and one PARTNER_NODE_UNAVAILABLE error naming the organisation; the
+ * rest of the answer stands. After repeated failures a node's breaker opens and the node is
+ * skipped at once until it is tried again.
  */
 export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly nodes = new Map<string, NodeTarget>();
@@ -88,19 +96,59 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   ) {}
 
   async process(options: Options): Promise<GatewayGraphQLResponse> {
+    if (!('incomingRequestContext' in options) || !this.registry.hasNodes) return this.hub.process(options);
     const representations = options.request.variables?.representations as Representation[] | undefined;
-    if (!Array.isArray(representations) || !this.registry.hasNodes) return this.hub.process(options);
+    return Array.isArray(representations) ? this.entities(options, representations) : this.root(options);
+  }
+
+  private async root(options: Incoming): Promise<GatewayGraphQLResponse> {
+    const document = options.document ?? parse(options.request.query ?? '');
+    const named = organisationsNamed(document, options.request.variables);
+    const onNodes = [...named].filter((o) => this.registry.nodeOf(o));
+    if (onNodes.length === 0) {
+      const response = await this.hub.process(options);
+      const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+      return named.size || mutation ? response : this.withNotIncluded(response, options.context, undefined);
+    }
+    if (named.size === 1) return this.fromNode(onNodes[0], options, null);
+    return {
+      data: null,
+      errors: [
+        {
+          message: `This operation names records of ${[...named].sort().join(', ')}; ${onNodes.sort().join(', ')} keep theirs on their own partner node, and one operation across a node-hosted organisation and others is not supported yet`,
+          extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation: onNodes[0], serviceName: this.name },
+        },
+      ],
+    };
+  }
+
+  /** The answer with an error for each node-hosted organisation in the caller's reach whose records it cannot include. */
+  private withNotIncluded(response: GatewayGraphQLResponse, context: GatewayContext, path: (string | number)[] | undefined): GatewayGraphQLResponse {
+    const { scope } = context;
+    const missing = this.registry.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+    if (!missing.length) return response;
+    const errors = missing.map((organisation) => ({
+      message: `${organisation} keeps its ${this.name} records on its own partner node: they are not included in this answer yet`,
+      ...(path ? { path } : {}),
+      extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
+    }));
+    return { ...response, errors: [...(response.errors ?? []), ...errors] };
+  }
+
+  private async entities(options: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
     const parts = new Map<string, number[]>();
     representations.forEach((rep, i) => {
       const owner = owningOrganisation(rep);
       const target = owner && this.registry.nodeOf(owner) ? owner : HUB;
       parts.set(target, [...(parts.get(target) ?? []), i]);
     });
-    if (parts.size === 1 && parts.has(HUB)) return this.hub.process(options);
+    const program = representations.findIndex((rep) => rep.__typename === 'Program');
+    const finish = (response: GatewayGraphQLResponse) => (program < 0 ? response : this.withNotIncluded(response, options.context, ['_entities', program]));
+    if (parts.size === 1 && parts.has(HUB)) return finish(await this.hub.process(options));
 
     const answers = await Promise.all(
       [...parts].map(async ([target, indexes]) => {
-        const part: Options = {
+        const part: Incoming = {
           ...options,
           request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
         };
@@ -122,17 +170,18 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
         errors.push(head === '_entities' && typeof j === 'number' ? { ...error, path: [head, indexes[j], ...rest] } : error);
       }
     }
-    return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+    return finish({ data: { _entities: entities }, ...(errors.length ? { errors } : {}) });
   }
 
-  private async fromNode(organisation: string, part: Options, count: number): Promise<GatewayGraphQLResponse> {
+  /** `count` entities of `organisation`, or a root fetch when null. */
+  private async fromNode(organisation: string, part: Options, count: number | null): Promise<GatewayGraphQLResponse> {
     const route = this.registry.nodeOf(organisation) as NodeRoute;
     const unavailable = (why: string): GatewayGraphQLResponse => ({
-      data: { _entities: Array.from({ length: count }, () => null) },
+      data: count === null ? null : { _entities: Array.from({ length: count }, () => null) },
       errors: [
         {
           message: `${organisation}'s partner node ${why}: its ${this.name} data is missing from this answer`,
-          path: ['_entities', 0],
+          ...(count === null ? {} : { path: ['_entities', 0] }),
           extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
         },
       ],
@@ -146,12 +195,25 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     }
   }
 
+  /** Stops every breaker's timers (the gateway is stopping). */
+  close(): void {
+    for (const { breaker } of this.nodes.values()) breaker.shutdown();
+    this.nodes.clear();
+  }
+
   /** One data source and breaker per node endpoint and budget; a changed registration gets fresh ones. */
   private target(route: NodeRoute): NodeTarget {
     const url = route.endpoints[this.name].url;
     const key = `${route.organisation} ${url} ${route.timeBudgetMs}`;
     let target = this.nodes.get(key);
     if (!target) {
+      // the organisation's earlier registration (another URL or budget) is done with
+      for (const [old, stale] of this.nodes) {
+        if (old.startsWith(`${route.organisation} `)) {
+          stale.breaker.shutdown();
+          this.nodes.delete(old);
+        }
+      }
       const source = new NodeDataSource(this.name, route, url, this.signer);
       const breaker = new CircuitBreaker((options: Options) => source.process(options), {
         // the data source's own fetch deadline is the node's time budget
