@@ -4,7 +4,7 @@ import { copyOrganisationRows, ORGANISATION_TABLES } from '@hub/node';
 import { createSmallProgram, type SmallProgram } from './support/fixtures';
 import { postGraphQL } from './support/graphql';
 import { startTestHub, type TestHub } from './support/hub';
-import { moveToNode, registerNode, summaries, testNode, type TestNode } from './support/nodes';
+import { move, registerNode, summaries, testNode, type TestNode } from './support/nodes';
 import { partnerAdmin } from './support/scopes';
 
 const DASHBOARD = `query($program: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
@@ -26,7 +26,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   let nodeA: TestNode; // partner-0's node
   let nodeB: TestNode; // partner-1's node; partner-2 stays hub-hosted
   let allHubHosted: unknown;
-  let moves: Awaited<ReturnType<typeof moveToNode>>[];
+  let moves: Awaited<ReturnType<typeof move>>[];
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const dashboard = () => program.manager.query(DASHBOARD, { program: program.programId, ...period });
 
@@ -42,7 +42,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     // partner-0's own admin moves it; the national manager moves partner-1
     await registerNode(hub, program.partners[0].admin, nodeA);
     await registerNode(hub, program.manager, nodeB, 1000);
-    moves = [await moveToNode(hub, program.partners[0].admin, nodeA), await moveToNode(hub, program.manager, nodeB)];
+    moves = [await move(hub, program.partners[0].admin, nodeA, 'NODE'), await move(hub, program.manager, nodeB, 'NODE')];
   });
   afterAll(async () => {
     await Promise.all([nodeA?.destroy(), nodeB?.destroy()]);
@@ -50,8 +50,8 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   });
 
   it('moves each organisation\'s rows to its node with the same counts and checksums, and none stay at the hub', async () => {
-    for (const { before, onNode } of moves) {
-      expect(onNode).toEqual(before);
+    for (const { before, after } of moves) {
+      expect(after).toEqual(before);
       expect(before.sessions.session.count).toBe(4);
       expect(before.feedback.response.count).toBe(20);
     }

@@ -1,6 +1,5 @@
-import type { AccessScope, ScopeSigner } from '@hub/core';
+import { askPartners, type AccessScope, type ScopeSigner } from '@hub/core';
 import { LRUCache } from 'lru-cache';
-import { askPartners } from './ask-partners';
 import type { Claims } from './caller-tokens';
 
 interface ProgramFacts {

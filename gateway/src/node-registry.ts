@@ -1,6 +1,5 @@
-import type { Logger, NodeSubgraphName, ScopeSigner } from '@hub/core';
+import { askPartners, type Logger, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
 import type { OperationDefinitionNode } from 'graphql';
-import { askPartners } from './ask-partners';
 
 /** Where the gateway sends one organisation's records: its active partner node. */
 export interface NodeRoute {

@@ -2,16 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { dropDatabase, keyFingerprint, NODE_SUBGRAPH_NAMES, withDatabase } from '@hub/core';
 import type { Hub } from '@hub/hub';
 import {
-  copyOrganisationRows,
-  deleteOrganisationRows,
+  moveOrganisation,
   parsePartnerNodeConfig,
   startPartnerNode,
   summariseOrganisationRows,
   type PartnerNode,
   type PartnerNodeConfig,
+  type Hosting,
+  type MoveReport,
+  type NodeSubgraph,
   type PartnerNodeFile,
   type RowSummary,
 } from '@hub/node';
+import type { DataSource } from 'typeorm';
 import { testServerUrl } from './database';
 import { mutate } from './fixtures';
 import type { Caller } from './hub';
@@ -86,17 +89,20 @@ export async function summaries(subgraphs: Record<string, { dataSource: Paramete
 }
 
 /**
- * Moves an organisation's records from the hub to its running node: copies, checks the copy's
- * counts and checksums against the original, switches routing through the gateway, then deletes
- * the hub's copy. Returns the summaries before and after for the test to compare.
+ * Moves an organisation's records between the hub and its running node with the move command's
+ * own function, switching routing through the gateway as `caller` (so this gateway routes at once).
  */
-export async function moveToNode(hub: Hub, caller: Caller, node: TestNode): Promise<{ before: Record<string, RowSummary>; onNode: Record<string, RowSummary> }> {
+export function move(hub: Hub, caller: Caller, node: TestNode, to: Hosting): Promise<MoveReport> {
   const running = node.running as PartnerNode;
-  const before = await summaries(hub.subgraphs, node.organisation);
-  for (const name of NODE_SUBGRAPH_NAMES) await copyOrganisationRows(hub.subgraphs[name].dataSource, running.subgraphs[name].dataSource, name, node.organisation);
-  const onNode = await summaries(running.subgraphs, node.organisation);
-  if (JSON.stringify(onNode) !== JSON.stringify(before)) throw new Error(`the copy of ${node.organisation}'s rows differs from the original`);
-  await mutate(caller, `mutation($o: ID!) { movePartnerHosting(organisationId: $o, hosting: NODE) { hosting } }`, { o: node.organisation });
-  for (const name of NODE_SUBGRAPH_NAMES) await deleteOrganisationRows(hub.subgraphs[name].dataSource, name, node.organisation);
-  return { before, onNode };
+  const owners = (subgraphs: Record<string, { dataSource: DataSource }>) =>
+    Object.fromEntries(NODE_SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].dataSource])) as Record<NodeSubgraph, DataSource>;
+  return moveOrganisation({
+    organisation: node.organisation,
+    to,
+    hub: owners(hub.subgraphs),
+    node: owners(running.subgraphs),
+    switchHosting: async (hosting) => {
+      await mutate(caller, `mutation($o: ID!, $h: PartnerHosting!) { movePartnerHosting(organisationId: $o, hosting: $h) { hosting } }`, { o: node.organisation, h: hosting });
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './access';
+export * from './ask-partners';
 export * from './config';
 export * from './count-by';
 export * from './count-each';
