@@ -5,6 +5,7 @@ import { createSmallProgram, type SmallProgram } from './support/fixtures';
 import { postGraphQL } from './support/graphql';
 import { startTestHub, type TestHub } from './support/hub';
 import { move, registerNode, summaries, testNode, type TestNode } from './support/nodes';
+import { liveClient, subscribe, waitFor } from './support/live';
 import { partnerAdmin } from './support/scopes';
 
 const DASHBOARD = `query($program: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
@@ -191,6 +192,29 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     const read = await admin.query(`query($id: ID!) { facilitator(id: $id) { givenName } sessions(filter: { organisationId: "partner-0" }) { totalCount } }`, { id });
     expect(read).toMatchObject({ data: { facilitator: { givenName: 'New' }, sessions: { totalCount: 4 } } });
     expect(read.errors).toBeUndefined();
+  });
+
+  it('follows a node-hosted session live through the gateway, subscribed at the partner\'s node', async () => {
+    const admin = program.partners[0].admin;
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const { data } = await admin.query(
+      `mutation($c: ID!, $s: DateTimeISO!, $e: DateTimeISO!, $f: [ID!]!) { scheduleSession(input: { communityId: $c, topic: "Live", startsAt: $s, endsAt: $e, facilitatorIds: $f }) { id } }`,
+      { c: program.partners[0].groupIds[0], s: startsAt.toISOString(), e: new Date(startsAt.getTime() + 3_600_000).toISOString(), f: program.partners[0].facilitatorIds },
+    );
+    const id: string = data?.scheduleSession.id;
+    const client = liveClient(hub.gatewayUrl, admin.token);
+    try {
+      const live = subscribe(client, `subscription($id: ID!) { sessionChanged(id: $id) { id status facilitators { displayName } } }`, { id });
+      await waitFor(() => nodeA.running!.subgraphs.sessions.events.subscriptionCount === 1);
+      expect(hub.subgraphs.sessions.events.subscriptionCount).toBe(0);
+      expect((await admin.query(`mutation($id: ID!) { startSession(id: $id) { status } }`, { id })).errors).toBeUndefined();
+      const event = await live.next();
+      expect(event.errors).toBeUndefined();
+      expect(event.data?.sessionChanged).toEqual({ id, status: 'LIVE', facilitators: [{ displayName: 'Fac Ilitator' }, { displayName: 'Fac Ilitator' }] });
+      live.close();
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('says which node-hosted organisations a national list does not include yet', async () => {

@@ -1,11 +1,13 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, Kind, parse, type DefinitionNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
+import type { PrimaryFetch } from './subscription-plans';
+import type { UpstreamTarget } from './upstream-subscriptions';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
@@ -25,6 +27,17 @@ const HUB = '';
 export function owningOrganisation(rep: Representation): string | null {
   if (typeof rep.id !== 'string' || rep.__typename === 'Program') return null;
   return rep.__typename === 'Organisation' ? rep.id : ownerOf(rep.id);
+}
+
+/**
+ * The node an upstream subscription goes to: the node hosting the one organisation its arguments
+ * name (e.g. `sessionChanged(id)` of a node-hosted session); otherwise the hub's subgraph.
+ */
+export function subscriptionNode(registry: NodeRegistry, fetch: PrimaryFetch): UpstreamTarget | undefined {
+  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return undefined;
+  const named = [...organisationsNamed(parse(fetch.operation), fetch.variables)];
+  const route = named.length === 1 ? registry.nodeOf(named[0]) : undefined;
+  return route && { url: route.endpoints[fetch.serviceName as NodeSubgraphName].wsUrl, audience: nodeAudience(route.organisation) };
 }
 
 /** A node's subgraph as the gateway sees it: scopes signed for that node's audience, its own time budget. */
