@@ -119,6 +119,37 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(res.data?.b.facilitators.nodes.map((f: any) => f.email).sort()).toEqual(['f0@partner-1.example', 'f1@partner-1.example']);
   });
 
+  it('pages through national session and poll lists merged across the hub and both nodes, in order, nothing twice', async () => {
+    const own = await Promise.all(
+      program.partners.map((p) => p.admin.query(`query($o: ID!) { sessions(filter: { organisationId: $o }, first: 100) { nodes { id startsAt } } }`, { o: p.id })),
+    );
+    const expected = own
+      .flatMap((r) => r.data?.sessions.nodes as { id: string; startsAt: string }[])
+      .sort((a, b) => (a.startsAt === b.startsAt ? (a.id < b.id ? -1 : 1) : a.startsAt < b.startsAt ? -1 : 1))
+      .map((s) => s.id);
+    expect(expected).toHaveLength(12);
+    const pageThrough = async (list: 'sessions' | 'polls') => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const res: any = await program.manager.query(
+          `query($after: String) { list: ${list}(first: 5, after: $after) { totalCount nodes { id ${list === 'sessions' ? 'community { name }' : ''} } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data.list.totalCount).toBe(12);
+        seen.push(...res.data.list.nodes.map((n: { id: string }) => n.id));
+        if (!res.data.list.pageInfo.hasNextPage) break;
+        after = res.data.list.pageInfo.endCursor;
+      }
+      return seen;
+    };
+    expect(await pageThrough('sessions')).toEqual(expected);
+    const polls = await pageThrough('polls');
+    expect(new Set(polls).size).toBe(12);
+    expect(new Set(polls.map((id) => id.split('.')[0]))).toEqual(new Set(['partner-0', 'partner-1', 'partner-2']));
+  });
+
   it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {
     await nodeB.stop();
     const res = await dashboard();
@@ -217,14 +248,14 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     }
   });
 
-  it('says which node-hosted organisations a national list does not include yet', async () => {
-    const national = await program.manager.query(`{ sessions(first: 1) { totalCount } }`);
-    expect(national.data?.sessions.totalCount).toBe(4); // partner-2's, the one the hub hosts
+  it('says which node-hosted organisations a national list it cannot merge yet does not include', async () => {
+    const national = await program.manager.query(`{ communities(first: 1) { totalCount } }`);
+    expect(national.data?.communities.totalCount).toBe(2); // partner-2's, the one the hub hosts
     const missing = (national.errors ?? []).filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE').map((e) => e.extensions?.organisation);
     expect(missing.sort()).toEqual(['partner-0', 'partner-1']);
-    const hubHosted = await program.partners[2].admin.query(`{ sessions(first: 1) { totalCount } }`);
+    const hubHosted = await program.partners[2].admin.query(`{ communities(first: 1) { totalCount } }`);
     expect(hubHosted.errors).toBeUndefined();
-    expect(hubHosted.data?.sessions.totalCount).toBe(4);
+    expect(hubHosted.data?.communities.totalCount).toBe(2);
   });
 
   it('refuses one operation across a node-hosted organisation and another, naming the node-hosted one', async () => {

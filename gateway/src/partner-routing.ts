@@ -1,9 +1,10 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError, Kind, parse, type DefinitionNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
+import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
@@ -90,9 +91,12 @@ function answered(error: unknown): boolean {
  *   node or to the hub's own subgraph, all at once, and the answers are put back in the order asked.
  * - A root fetch (query or mutation) whose arguments name records of one node-hosted organisation
  *   goes to that node; one that names a node-hosted organisation and others is refused.
- * - What the hub answers for the whole program (root fields naming no organisation, Program
- *   entities) lacks node-hosted organisations' records until national fan-out exists: the answer
- *   says so with a PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
+ * - A national root list ordered by time (national-lists.ts: `sessions`, `polls`) is asked of the
+ *   hub and every node in the caller's reach at once and merged into one page (cursors valid on
+ *   every deployment, totals added).
+ * - Other national answers (root fields naming no organisation, Program entities) lack
+ *   node-hosted organisations' records until their fan-out exists: the answer says so with a
+ *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
  * A node that fails, takes longer than its time budget, refuses the hub or no longer trusts its
  * key gives null for its part and one PARTNER_NODE_UNAVAILABLE error naming the organisation; the
  * rest of the answer stands. After repeated failures a node's breaker opens and the node is
@@ -119,9 +123,12 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const named = organisationsNamed(document, options.request.variables);
     const onNodes = [...named].filter((o) => this.registry.nodeOf(o));
     if (onNodes.length === 0) {
-      const response = await this.hub.process(options);
       const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
-      return named.size || mutation ? response : this.withNotIncluded(response, options.context, undefined);
+      if (named.size || mutation) return this.hub.process(options);
+      const reach = this.inReach(options.context);
+      const merging = reach.length ? withMergeKeys(document, this.name) : null;
+      const response = merging ? await this.fanOut(options, merging, reach) : await this.hub.process(options);
+      return lacksNodeRecords(document, this.name) ? this.withNotIncluded(response, options.context, undefined) : response;
     }
     if (named.size === 1) return this.fromNode(onNodes[0], options, null);
     return {
@@ -135,10 +142,25 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     };
   }
 
+  /** Node-hosted organisations whose records the caller may read. */
+  private inReach({ scope }: GatewayContext): string[] {
+    return this.registry.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+  }
+
+  /** A national root fetch asked of the hub and every node in reach at once, its lists merged into one page. */
+  private async fanOut(options: Incoming, merging: DocumentNode, reach: string[]): Promise<GatewayGraphQLResponse> {
+    const query = print(merging);
+    const ask = (): Incoming => ({ ...options, document: merging, request: { ...options.request, query, http: undefined } });
+    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...reach.map((o) => this.fromNode(o, ask(), null))]);
+    const parts = [hub, ...nodes];
+    const data = mergeNationalLists(merging, this.name, options.request.variables ?? {}, parts.map((p) => p.data as Record<string, unknown> | null | undefined));
+    const errors = parts.flatMap((p) => p.errors ?? []);
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+
   /** The answer with an error for each node-hosted organisation in the caller's reach whose records it cannot include. */
   private withNotIncluded(response: GatewayGraphQLResponse, context: GatewayContext, path: (string | number)[] | undefined): GatewayGraphQLResponse {
-    const { scope } = context;
-    const missing = this.registry.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+    const missing = this.inReach(context);
     if (!missing.length) return response;
     const errors = missing.map((organisation) => ({
       message: `${organisation} keeps its ${this.name} records on its own partner node: they are not included in this answer yet`,
