@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ORGANISATION_TABLES, type NodeSubgraph } from './organisation-tables';
+import { CROSS_ORGANISATION_KEYS, ORGANISATION_TABLES, type NodeSubgraph } from './organisation-tables';
 
 /** The name of the constraint a node puts on each of its tables. */
 export const NODE_CONSTRAINT = 'partner_node_organisation';
@@ -10,7 +10,8 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
  * The database-level guarantee that a node's database holds only its organisation's rows: a CHECK
  * constraint on every table, (re)validated over the existing rows at every start. A row of another
  * organisation, already there or written later by any role, is refused by PostgreSQL itself.
- * Runs as the tables' owner, after migrations.
+ * Runs as the tables' owner, after migrations. Foreign keys that may point at another
+ * organisation's records (`CROSS_ORGANISATION_KEYS`) are dropped: such a record is not here.
  */
 export async function holdOnlyOrganisation(owner: DataSource, subgraph: NodeSubgraph, organisation: string): Promise<void> {
   const known = new Set(ORGANISATION_TABLES[subgraph].map((t) => t.table));
@@ -20,6 +21,7 @@ export async function holdOnlyOrganisation(owner: DataSource, subgraph: NodeSubg
     throw new Error(`${subgraph}: no rule says whose rows these tables hold, so the node cannot keep other organisations' rows out: ${unknown.join(', ')}`);
   }
   await owner.transaction(async (m) => {
+    for (const { table, constraint } of CROSS_ORGANISATION_KEYS[subgraph]) await m.query(`ALTER TABLE "${table}" DROP CONSTRAINT IF EXISTS "${constraint}"`);
     for (const { table, owner: column } of ORGANISATION_TABLES[subgraph]) {
       try {
         await m.query(

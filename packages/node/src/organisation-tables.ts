@@ -48,3 +48,14 @@ export const ORGANISATION_TABLES: Record<NodeSubgraph, OrganisationTable[]> = {
     { table: 'maturity_assessment', owner: 'organisation_id' },
   ],
 };
+
+/**
+ * Foreign keys that may point at another organisation's record, which a node does not hold: a
+ * training record's course is in the program's catalogue, kept by the hub. On a node the
+ * reference is an ID without a foreign key, as references between subgraphs are.
+ */
+export const CROSS_ORGANISATION_KEYS: Record<NodeSubgraph, { table: string; constraint: string }[]> = {
+  facilitators: [{ table: 'training_record', constraint: 'training_record_course_id_fkey' }],
+  sessions: [],
+  feedback: [],
+};
