@@ -253,4 +253,16 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'PARTNER_NODE_UNAVAILABLE', organisation: 'partner-0' });
   });
+
+  it('loses the hub\'s access to a node that revokes the hub\'s key, naming the organisation', async () => {
+    nodeA.config.trustedHubKeys = [generateGatewayKeyPair().publicKey];
+    await nodeA.stop();
+    await nodeA.start();
+    const res = await dashboard();
+    expect(res.data?.program.deliveryPartners[0]).toMatchObject({ id: 'partner-0', facilitatorCount: null, sessionsHeld: null });
+    const refused = res.errors?.filter((e) => e.extensions?.organisation === 'partner-0') ?? [];
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE' && /refuses this hub's requests/.test(e.message))).toBe(true);
+    expect(res.data?.program.deliveryPartners[2]).toEqual((allHubHosted as any).program.deliveryPartners[2]);
+  });
 });

@@ -1,7 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, SCOPE_HEADER, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError, Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
@@ -9,12 +8,11 @@ import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
 import type { UpstreamTarget } from './upstream-subscriptions';
-import { SubgraphDataSource } from './subgraph-data-source';
+import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
 /** A fetch of a client's operation (not a health check or schema load). */
 type Incoming = Extract<Options, { incomingRequestContext: unknown }>;
-type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
 type Representation = { __typename?: string; id?: unknown };
 
 /** The part of an `_entities` fetch the hub's own subgraph answers. */
@@ -41,47 +39,9 @@ export function subscriptionNode(registry: NodeRegistry, fetch: PrimaryFetch): U
   return route && { url: route.endpoints[fetch.serviceName as NodeSubgraphName].wsUrl, audience: nodeAudience(route.organisation) };
 }
 
-/** A node's subgraph as the gateway sees it: scopes signed for that node's audience, its own time budget. */
-class NodeDataSource extends SubgraphDataSource {
-  constructor(
-    serviceName: string,
-    private readonly route: NodeRoute,
-    url: string,
-    private readonly signer: ScopeSigner,
-  ) {
-    super(serviceName, url, route.timeBudgetMs);
-  }
-
-  override async willSendRequest({ request, context }: Options): Promise<void> {
-    request.http?.headers.set(SCOPE_HEADER, await this.signer.sign(context.scope, nodeAudience(this.route.organisation)));
-  }
-
-  /** A node that refuses the hub itself (it revoked the hub's key) is unavailable to the hub, not the caller's mistake. */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    if (response.status !== 401 && response.status !== 403) return super.errorFromResponse(response);
-    return new GraphQLError(REFUSED, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.serviceName } });
-  }
-}
-
-const REFUSED = 'refuses this hub\'s requests';
-
-/** Why a node's part of an answer is missing, in the words of its error. */
-function reasonOf(error: unknown): string {
-  const { message, code } = error as { message?: string; code?: string };
-  if (code === 'EOPENBREAKER') return 'failed repeatedly and is skipped for now';
-  if (message === REFUSED) return REFUSED;
-  return message?.includes('in time') ? 'did not answer within its time budget' : 'is unavailable';
-}
-
 interface NodeTarget {
   source: NodeDataSource;
   breaker: CircuitBreaker<[Options], GatewayGraphQLResponse>;
-}
-
-/** Not counted against a node: it answered, and rejected what the caller asked (e.g. BAD_USER_INPUT). */
-function answered(error: unknown): boolean {
-  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-  return typeof code === 'string' && code !== 'SUBGRAPH_UNAVAILABLE';
 }
 
 /**
