@@ -15,9 +15,16 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   let nodeA: TestNode; // partner-0's node
   let nodeB: TestNode; // partner-1's node; partner-2 stays hub-hosted
   let allHubHosted: unknown;
+  let programAllHubHosted: unknown;
   let moves: Awaited<ReturnType<typeof move>>[];
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const dashboard = () => program.manager.query(NATIONAL_DASHBOARD, { program: program.programId, ...period });
+  const PROGRAM_FIGURES = `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { program(id: $p) {
+    held: sessionCount(status: ENDED) feedbackResponseCount pollCount
+    participationByPartner(from: $from, to: $to) { organisation { id } communities sessionsHeld attendance averagePerSession members }
+    outcomeSummary { organisation { id } responseCount averageRating }
+  } }`;
+  const programFigures = () => program.manager.query(PROGRAM_FIGURES, { p: program.programId, ...period });
 
   beforeAll(async () => {
     hub = await startTestHub({ accessScopeTtlMs: 0 });
@@ -25,6 +32,9 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     const before = await dashboard();
     expect(before.errors).toBeUndefined();
     allHubHosted = before.data;
+    const figures = await programFigures();
+    expect(figures.errors).toBeUndefined();
+    programAllHubHosted = figures.data;
     nodeA = testNode(hub, 'partner-0');
     nodeB = testNode(hub, 'partner-1', { sharing: { facilitatorContacts: true } });
     await Promise.all([nodeA.start(), nodeB.start()]);
@@ -55,6 +65,14 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual(allHubHosted);
     expect(res.data?.program.deliveryPartners.map((p: any) => p.sessionsHeld)).toEqual([4, 4, 4]);
+  });
+
+  it('adds up the program\'s counts and puts together its per-partner rows across the hub and both nodes, as when all was hub-hosted', async () => {
+    const res = await programFigures();
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual(programAllHubHosted);
+    expect(res.data?.program.held).toBe(12);
+    expect(res.data?.program.participationByPartner.map((p: any) => p.organisation.id)).toEqual(['partner-0', 'partner-1', 'partner-2']);
   });
 
   it('keeps each node\'s databases to its own organisation\'s rows, and the database refuses any other', async () => {

@@ -4,6 +4,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQ
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
+import { mergePrograms, PROGRAM_MERGE, programFields } from './program-aggregates';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
@@ -21,7 +22,7 @@ const HUB = '';
 /**
  * The organisation whose deployment holds an entity: an Organisation is keyed by its own key,
  * every other record's ID starts with its owner's. A Program's fields gather every partner of the
- * program, so they stay with the hub until national fan-out exists (docs/partner-nodes.md).
+ * program: they are asked of every deployment (`programs`), not of one owner.
  */
 export function owningOrganisation(rep: Representation): string | null {
   if (typeof rep.id !== 'string' || rep.__typename === 'Program') return null;
@@ -54,7 +55,9 @@ interface NodeTarget {
  * - A national root list ordered by time (national-lists.ts: `sessions`, `polls`) is asked of the
  *   hub and every node in the caller's reach at once and merged into one page (cursors valid on
  *   every deployment, totals added).
- * - Other national answers (root fields naming no organisation, Program entities) lack
+ * - Program entities' counts and per-organisation rows are asked of the hub and every node in
+ *   reach and merged (program-aggregates.ts).
+ * - Other national answers (other root fields naming no organisation, other Program fields) lack
  *   node-hosted organisations' records until their fan-out exists: the answer says so with a
  *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
  * A node that fails, takes longer than its time budget, refuses the hub or no longer trusts its
@@ -138,6 +141,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       parts.set(target, [...(parts.get(target) ?? []), i]);
     });
     const program = representations.findIndex((rep) => rep.__typename === 'Program');
+    if (program >= 0 && representations.every((rep) => rep.__typename === 'Program')) return this.programs(options, representations.length);
     const finish = (response: GatewayGraphQLResponse) => (program < 0 ? response : this.withNotIncluded(response, options.context, ['_entities', program]));
     if (parts.size === 1 && parts.has(HUB)) return finish(await this.hub.process(options));
 
@@ -166,6 +170,25 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       }
     }
     return finish({ data: { _entities: entities }, ...(errors.length ? { errors } : {}) });
+  }
+
+  /**
+   * Program entities: their counts and per-organisation rows are asked of the hub and every node
+   * in the caller's reach at once and merged (program-aggregates.ts); what cannot be merged yet
+   * is the hub's alone, with an error naming each node-hosted organisation it lacks.
+   */
+  private async programs(options: Incoming, count: number): Promise<GatewayGraphQLResponse> {
+    const document = options.document ?? parse(options.request.query ?? '');
+    const fields = programFields(document);
+    const reach = this.inReach(options.context);
+    const merged = fields.filter((f) => PROGRAM_MERGE[f.name.value]);
+    const ask = (): Incoming => ({ ...options, request: { ...options.request, http: undefined } });
+    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...(merged.length ? reach : []).map((o) => this.fromNode(o, ask(), count))]);
+    const parts = [hub, ...nodes];
+    const entities = mergePrograms(merged, parts.map((p) => ((p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? [])));
+    const errors = parts.flatMap((p) => p.errors ?? []);
+    const response = { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+    return merged.length === fields.length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);
   }
 
   /** `count` entities of `organisation`, or a root fetch when null. */
