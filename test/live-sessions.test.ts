@@ -1,7 +1,7 @@
 import { createGateway } from '@hub/gateway';
 import { createSmallProgram, mutate, type SmallProgram } from './support/fixtures';
 import { gatewayConfigFor, startTestHub, type Caller, type TestHub } from './support/hub';
-import { liveClient, subscribe, type LiveSubscription } from './support/live';
+import { liveClient, subscribe, waitFor, type LiveSubscription } from './support/live';
 
 /** A live session followed through the gateway over graphql-ws, with fields from three subgraphs. */
 const FOLLOW = `subscription Follow($id: ID!) {
@@ -198,14 +198,6 @@ describe('live sessions through the gateway', () => {
     await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 0);
   });
 });
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function takeUntil(live: LiveSubscription, done: (r: Awaited<ReturnType<LiveSubscription['next']>>) => boolean) {
   const seen = [];
   for (;;) {

@@ -8,10 +8,11 @@ import type { Hub } from '@hub/hub';
 import { datasetShape, rowsTable, type Dataset, type DatasetShape, type GenerateSummary } from './generate';
 import { percentile, type LoadRequest, type LoadResult } from './load';
 import { numberArg, parseArgs, prepare, prefixFor, startServer, databaseUrlsOf } from './setup';
-import { hubFigures, NationalFloor, WORKLOAD_NAMES, workloads, type PartnerFigures, type Workload, type WorkloadName } from './workloads';
+import { startFanOut, type FanOut } from './fan-out';
+import { DEFAULT_WORKLOADS, hubFigures, NationalFloor, WORKLOAD_NAMES, workloads, type PartnerFigures, type Workload, type WorkloadName } from './workloads';
 
 /**
- * `npm run bench -- [--scale 10] [--duration 20] [--workloads national,partner,list] [--connections 1,32] [--reuse]`
+ * `npm run bench -- [--scale 10] [--duration 20] [--workloads national,partner,list,fanout] [--nodes 20] [--connections 1,32] [--reuse]`
  *
  * Generates the dataset (or reuses it), starts the hub in this process, and loads the gateway with
  * autocannon from a child process; then measures the SQL floor of the national dashboard and writes
@@ -53,6 +54,8 @@ export interface BenchReport {
   };
   /** Hub p50 of the national dashboard at one connection over the floor's p50. */
   ratio?: { hubP50Ms: number; floorP50Ms: number; hubOverFloor: number };
+  /** The national dashboard with partners on their own nodes against the same data hub-hosted (p50, one connection). */
+  fanOut?: { nodes: number; hubHostedP50Ms: number; fanOutP50Ms: number; fanOutOverHubHosted: number; sameNumbers: boolean };
   /** Highest resident set size of this process over the whole run (generation included), from the OS. */
   processMaxRssMiB: number;
 }
@@ -172,6 +175,12 @@ export function markdown(r: BenchReport): string {
     );
   }
   if (r.ratio) lines.push('', `**Hub / floor (p50, one connection): ${r.ratio.hubP50Ms.toFixed(1)} ms / ${r.ratio.floorP50Ms.toFixed(1)} ms = ${r.ratio.hubOverFloor.toFixed(2)}×**`);
+  if (r.fanOut) {
+    lines.push('', '## Fan-out across partner nodes', '');
+    lines.push(
+      `The national dashboard with ${r.fanOut.nodes} delivery partners on their own partner nodes (each three subgraphs on its own databases, in this process, on the same PostgreSQL server) against the same data hub-hosted, p50 at one connection: **${r.fanOut.fanOutP50Ms.toFixed(1)} ms / ${r.fanOut.hubHostedP50Ms.toFixed(1)} ms = ${r.fanOut.fanOutOverHubHosted.toFixed(2)}×**. The numbers ${r.fanOut.sameNumbers ? 'are the same' : 'DIFFER'} both ways.`,
+    );
+  }
   lines.push('', `Process max RSS over the whole run (generation included): ${r.processMaxRssMiB} MiB.`, '');
   return lines.join('\n');
 }
@@ -180,8 +189,11 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const scale = numberArg(args, 'scale', 10);
   const duration = numberArg(args, 'duration', 20);
-  const names = (args.get('workloads') ?? WORKLOAD_NAMES.join(',')).split(',').map((w) => w.trim()) as WorkloadName[];
+  const names = (args.get('workloads') ?? DEFAULT_WORKLOADS.join(',')).split(',').map((w) => w.trim()) as WorkloadName[];
   for (const n of names) if (!WORKLOAD_NAMES.includes(n)) throw new Error(`unknown workload ${n}: choose from ${WORKLOAD_NAMES.join(', ')}`);
+  // partner nodes come last: every other workload runs on the data hub-hosted
+  names.sort((a, b) => Number(a === 'fanout') - Number(b === 'fanout'));
+  const nodeCount = numberArg(args, 'nodes', 20);
   const connections = (args.get('connections') ?? '1,32').split(',').map((c) => {
     const n = Number(c);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--connections takes whole numbers, not ${c}`);
@@ -195,6 +207,7 @@ async function main(): Promise<void> {
   const server = await startServer(log);
   const floor = new NationalFloor(databaseUrlsOf(server.url, prefixFor(scale)));
   let hub: Hub | undefined;
+  let fanOut: FanOut | undefined;
   try {
     const prepared = await prepare({ serverUrl: server.url, scale, reuse, log, hub: { poolSize } });
     hub = prepared.hub;
@@ -203,15 +216,22 @@ async function main(): Promise<void> {
     const all = workloads(dataset);
     const reports: WorkloadReport[] = [];
     let hubNational: PartnerFigures[] | undefined;
+    let fanOutNational: PartnerFigures[] | undefined;
+    // the hub's subgraphs, and the partner nodes' once they run
+    const statementsOf = (n: SubgraphName) => hub!.subgraphs[n].statements.count + (n === 'partners' ? 0 : (fanOut?.statements()[n] ?? 0));
 
     for (const name of names) {
       const w = all[name];
+      if (name === 'fanout') {
+        log(`fanout: starting ${nodeCount} partner nodes and moving a delivery partner onto each…`);
+        fanOut = await startFanOut({ hub, serverUrl: server.url, prefix: prefixFor(scale), dataset, count: nodeCount, log });
+      }
       const token = await hub.token({ ...w.caller, ttlSeconds: 6 * 3600 });
       // warm up (JIT, plan caches, the caller's scope), then count one request's statements
       const warmUntil = Date.now() + 15_000;
       for (let i = 0; i < 5 && Date.now() < warmUntil; i++) await post(hub, token, w).catch(() => undefined);
       await quiesce(server.url, prefixFor(scale), log);
-      const before = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, hub!.subgraphs[n].statements.count]));
+      const before = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, statementsOf(n)]));
       let answer: { body: string; data: any; error?: string };
       try {
         answer = await post(hub, token, w);
@@ -220,9 +240,10 @@ async function main(): Promise<void> {
         log(`  ${answer.error}`);
       }
       const { body, data } = answer;
-      const statements = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, hub!.subgraphs[n].statements.count - before[n]])) as WorkloadReport['statements'];
+      const statements = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, statementsOf(n) - before[n]])) as WorkloadReport['statements'];
       statements.total = SUBGRAPH_NAMES.reduce((s, n) => s + statements[n], 0);
       if (name === 'national' && data) hubNational = hubFigures(data);
+      if (name === 'fanout' && data) fanOutNational = hubFigures(data);
       const runs: Run[] = [];
       for (const c of connections) {
         log(`${name}: ${c} connection${c === 1 ? '' : 's'} for ${duration} s…`);
@@ -232,6 +253,14 @@ async function main(): Promise<void> {
         await quiesce(server.url, prefixFor(scale), log);
       }
       reports.push({ name, title: w.title, caller: `${w.caller.role} ${w.caller.org}`, statements, responseBytes: Buffer.byteLength(body), checkError: answer.error, runs });
+    }
+
+    // the floor reads the hub's own databases: the partners come back there first
+    if (fanOut) {
+      log('fanout: moving the partners back to the hub…');
+      const done = fanOut;
+      fanOut = undefined;
+      await done.restore();
     }
 
     // the SQL floor of the national dashboard, one request at a time
@@ -265,6 +294,20 @@ async function main(): Promise<void> {
       log(`  floor p50 ${floorReport.latencyMs.p50} ms; hub/floor ${ratio.hubOverFloor}; numbers match: ${floorReport.matchesHub}`);
     }
 
+    let fanOutReport: BenchReport['fanOut'];
+    const single = (name: WorkloadName) => reports.find((r) => r.name === name)?.runs.find((run) => run.connections === 1);
+    const [hubHosted, fanned] = [single('national'), single('fanout')];
+    if (hubHosted && fanned) {
+      fanOutReport = {
+        nodes: nodeCount,
+        hubHostedP50Ms: hubHosted.latencyMs.p50,
+        fanOutP50Ms: fanned.latencyMs.p50,
+        fanOutOverHubHosted: round(fanned.latencyMs.p50 / hubHosted.latencyMs.p50),
+        sameNumbers: hubNational !== undefined && fanOutNational !== undefined && compareFigures(hubNational, fanOutNational),
+      };
+      log(`fanout: p50 ${fanned.latencyMs.p50} ms across ${nodeCount} nodes against ${hubHosted.latencyMs.p50} ms hub-hosted; same numbers: ${fanOutReport.sameNumbers}`);
+    }
+
     const now = new Date();
     const report: BenchReport = {
       date: now.toISOString(),
@@ -286,6 +329,7 @@ async function main(): Promise<void> {
       workloads: reports,
       floor: floorReport,
       ratio,
+      fanOut: fanOutReport,
       processMaxRssMiB: round((process.resourceUsage().maxRSS * 1024) / MiB, 1),
     };
     mkdirSync(outDir, { recursive: true });
@@ -296,6 +340,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${md}\n`);
     log(`Report written to ${path.relative(process.cwd(), base)}.{md,json}`);
   } finally {
+    if (fanOut) {
+      log('fanout: moving the partners back to the hub…');
+      await fanOut.restore().catch((error: unknown) => log(`  could not move them all back: ${String(error)} (run without --reuse next time)`));
+    }
     await floor.close();
     await hub?.stop();
     await server.stop();

@@ -20,7 +20,8 @@ export async function startServer(log: (line: string) => void): Promise<Server> 
   if (!url) {
     const dataDir = process.env.EMBEDDED_PG_DIR ?? path.resolve(__dirname, '../../.data/bench-pg');
     log(`No DATABASE_URL: starting an embedded PostgreSQL in ${dataDir}`);
-    const embedded = await startEmbeddedPostgres({ dataDir, durable: false });
+    // room for the fan-out workload's partner nodes (three subgraphs each, with their own pools)
+    const embedded = await startEmbeddedPostgres({ dataDir, durable: false, maxConnections: 600 });
     url = embedded.url;
     stop = () => embedded.stop();
     kind = 'embedded';

@@ -2,8 +2,10 @@ import type { TokenRequest } from '@hub/hub';
 import { Pool } from 'pg';
 import type { Dataset } from './generate';
 
-export type WorkloadName = 'national' | 'partner' | 'list';
-export const WORKLOAD_NAMES: WorkloadName[] = ['national', 'partner', 'list'];
+export type WorkloadName = 'national' | 'partner' | 'list' | 'fanout';
+export const WORKLOAD_NAMES: WorkloadName[] = ['national', 'partner', 'list', 'fanout'];
+/** What `npm run bench` runs unless told otherwise (`fanout` starts partner nodes: ask for it). */
+export const DEFAULT_WORKLOADS: WorkloadName[] = ['national', 'partner', 'list'];
 
 export interface Workload {
   name: WorkloadName;
@@ -76,6 +78,13 @@ export function workloads(dataset: Dataset): Record<WorkloadName, Workload> {
       caller: { role: 'partner-admin', org: partner, programs: [dataset.programId] },
       query: PARTNER_DASHBOARD,
       variables: { ...period, org: partner },
+    },
+    fanout: {
+      name: 'fanout',
+      title: `National dashboard as \`national\`, with the first delivery partners' records on their own partner nodes (\`--nodes\`, default 20): the gateway fans the entity fetches out across them`,
+      caller: manager,
+      query: NATIONAL_DASHBOARD,
+      variables: period,
     },
     list: {
       name: 'list',

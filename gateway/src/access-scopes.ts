@@ -1,5 +1,4 @@
-import { SCOPE_HEADER, SYSTEM_SCOPE, type AccessScope, type ScopeSigner } from '@hub/core';
-import { GraphQLError } from 'graphql';
+import { askPartners, type AccessScope, type ScopeSigner } from '@hub/core';
 import { LRUCache } from 'lru-cache';
 import type { Claims } from './caller-tokens';
 
@@ -106,24 +105,7 @@ export class AccessScopes {
     return Object.values(data).filter((p): p is ProgramFacts => !!p);
   }
 
-  private async ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    let body: { data?: T; errors?: { message: string }[] } | undefined;
-    try {
-      const res = await fetch(this.partnersUrl(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SCOPE_HEADER]: await this.signer.sign(SYSTEM_SCOPE) },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      body = (await res.json()) as typeof body;
-    } catch {
-      body = undefined;
-    }
-    if (!body?.data || body.errors?.length) {
-      throw new GraphQLError('Access could not be checked: the partners service is unavailable', {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'partners', http: { status: 503 } },
-      });
-    }
-    return body.data;
+  private ask<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    return askPartners<T>(this.partnersUrl(), this.signer, this.timeoutMs, query, variables);
   }
 }

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   shareIdenticalFetches?: boolean;
   /** The built dashboard served at /dashboard/. Default packages/dashboard/dist; when it holds no index.html, /dashboard/ answers 503 saying how to build it. */
   dashboardPath?: string;
+  /** How often the partner-node registry is read again (it is also read after each registry mutation). Default 5 s. */
+  partnerNodeRefreshMs?: number;
 }
 
 export interface AuthConfig {
@@ -77,6 +79,7 @@ const envSchema = z.object({
   HUB_GATEWAY_PRIVATE_KEY: z.string().min(1).optional(),
   ACCESS_SCOPE_TTL_MS: z.coerce.number().int().min(0).max(600000).default(5000),
   SHARE_IDENTICAL_FETCHES: z.enum(['true', 'false']).default('true'),
+  PARTNER_NODE_REFRESH_MS: z.coerce.number().int().min(100).max(3600000).default(5000),
   MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.depth),
   MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.aliases),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.directives),
@@ -127,6 +130,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     gatewayPrivateKey: pemFromEnv(e.HUB_GATEWAY_PRIVATE_KEY as string),
     accessScopeTtlMs: e.ACCESS_SCOPE_TTL_MS,
     shareIdenticalFetches: e.SHARE_IDENTICAL_FETCHES === 'true',
+    partnerNodeRefreshMs: e.PARTNER_NODE_REFRESH_MS,
     limits: {
       depth: e.MAX_DEPTH,
       aliases: e.MAX_ALIASES,

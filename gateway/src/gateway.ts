@@ -2,19 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createLogger, ScopeSigner, SUBGRAPH_NAMES, toClientError, type SubgraphName } from '@hub/core';
+import { createLogger, NODE_SUBGRAPH_NAMES, ScopeSigner, SUBGRAPH_NAMES, toClientError, type NodeSubgraphName, type SubgraphName } from '@hub/core';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { AccessScopes } from './access-scopes';
 import { CallerTokens } from './caller-tokens';
 import { DASHBOARD_DIST_PATH, type GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
+import { changesRegistry, NodeRegistry } from './node-registry';
 import { operationLimitRules } from './operation-limits';
+import { PartnerRoutingDataSource, subscriptionNode } from './partner-routing';
 import { partnerReportHandler } from './partner-report';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { SubscriptionPlanner } from './subscription-plans';
@@ -44,12 +46,12 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s"')]+/g;
 /** What the gateway lets out: known codes with their fields, no URLs, SQL or stacks. */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const safe = toClientError(formatted, error);
-  const { serviceName, code, fields, limit } = (safe.extensions ?? {}) as Record<string, unknown>;
+  const { serviceName, code, fields, limit, organisation } = (safe.extensions ?? {}) as Record<string, unknown>;
   return {
     message: safe.message.replace(URL_PATTERN, '[internal]'),
     locations: safe.locations,
     path: safe.path,
-    extensions: { code, ...(fields ? { fields } : {}), ...(serviceName ? { serviceName } : {}), ...(limit ? { limit } : {}) },
+    extensions: { code, ...(fields ? { fields } : {}), ...(serviceName ? { serviceName } : {}), ...(limit ? { limit } : {}), ...(organisation ? { organisation } : {}) },
   };
 }
 
@@ -72,13 +74,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const callers = new CallerTokens(config.auth);
   const scopes = new AccessScopes(() => config.subgraphUrls.partners, signer, config.subgraphTimeoutMs, config.accessScopeTtlMs);
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const dataSources = new Map<string, SubgraphDataSource>();
+  const registry = new NodeRegistry(() => config.subgraphUrls.partners, signer, config.subgraphTimeoutMs, config.partnerNodeRefreshMs ?? 5000, log);
+  const dataSources = new Map<string, GraphQLDataSource<GatewayContext>>();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`The supergraph names a subgraph "${name}" with no configured URL`);
-      const source = new SubgraphDataSource(name, url, config.subgraphTimeoutMs, config.shareIdenticalFetches ?? true);
+      const hub = new SubgraphDataSource(name, url, config.subgraphTimeoutMs, config.shareIdenticalFetches ?? true);
+      // facilitators, sessions and feedback may be partner-hosted: their entity fetches are routed by owner
+      const source = NODE_SUBGRAPH_NAMES.includes(name as NodeSubgraphName) ? new PartnerRoutingDataSource(name as NodeSubgraphName, hub, registry, signer) : hub;
       dataSources.set(name, source);
       return source;
     },
@@ -102,11 +107,12 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       {
-        // a mutation may have changed a sharing agreement or a program's partners
+        // a mutation may have changed a sharing agreement, a program's partners or where a partner's data is hosted
         async requestDidStart() {
           return {
             async willSendResponse({ operation }) {
               if (operation?.operation === 'mutation') scopes.clear();
+              if (operation && changesRegistry(operation)) await registry.refresh();
             },
           };
         },
@@ -114,9 +120,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     ],
   });
   await server.start();
+  await registry.start();
 
   const planner = new SubscriptionPlanner(supergraphSdl, () => Object.fromEntries(dataSources));
-  const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer);
+  const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer, (fetch) => subscriptionNode(registry, fetch));
   const subscriptions = serveGatewaySubscriptions({
     httpServer,
     path: '/graphql',
@@ -200,6 +207,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      registry.stop();
+      for (const source of dataSources.values()) if (source instanceof PartnerRoutingDataSource) source.close();
       await subscriptions.close();
       await upstream.stop();
       await server.stop();

@@ -102,7 +102,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
           for (const l of listeners) l(result);
         });
       };
-      const closeUpstream = upstream.subscribe(plan.primary, () => options.signer.sign(context.scope), onMessage);
+      const closeUpstream = upstream.subscribe(plan.primary, (audience) => options.signer.sign(context.scope, audience), onMessage);
       entry = { listeners, close: closeUpstream };
       shared.set(key, entry);
     }

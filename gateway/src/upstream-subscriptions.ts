@@ -7,8 +7,17 @@ import type { PrimaryFetch } from './subscription-plans';
 /** What an upstream subscription reports: an event, or that its subgraph went away (it comes back by itself). */
 export type UpstreamMessage = { kind: 'event'; result: ExecutionResult } | { kind: 'lost'; serviceName: string };
 
+/** Where an upstream subscription goes when not to the hub's own subgraph: a partner node. */
+export interface UpstreamTarget {
+  url: string;
+  /** The audience the node accepts scopes for. */
+  audience: string;
+}
+
 interface Open {
   serviceName: string;
+  /** The connection it runs on (a subgraph, or a partner node's subgraph). */
+  clientKey: string;
   /** Subscribes (again), with a freshly signed scope. */
   start(): void;
   stop(): void;
@@ -29,6 +38,8 @@ export class UpstreamSubscriptions {
   constructor(
     private readonly urls: () => Record<string, string>,
     private readonly signer: ScopeSigner,
+    /** A partner node that holds what `fetch` subscribes to, if any (docs/partner-nodes.md). */
+    private readonly nodeFor: (fetch: PrimaryFetch) => UpstreamTarget | undefined = () => undefined,
   ) {}
 
   /** Upstream subscriptions open now (tests and the benchmark read it). */
@@ -41,21 +52,24 @@ export class UpstreamSubscriptions {
     return this.connections;
   }
 
-  /** Subscribes to `fetch` upstream under the scope `scopeToken()` signs; returns how to unsubscribe. */
-  subscribe(fetch: PrimaryFetch, scopeToken: () => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
+  /** Subscribes to `fetch` upstream under the scope `scopeToken(audience)` signs; returns how to unsubscribe. */
+  subscribe(fetch: PrimaryFetch, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
+    const target = this.nodeFor(fetch);
+    const clientKey = `${fetch.serviceName} ${target?.url ?? ''}`;
     let dispose: (() => void) | undefined;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
     let failures = 0;
     const entry: Open = {
       serviceName: fetch.serviceName,
+      clientKey,
       onMessage,
       start: () => {
         dispose?.();
         dispose = undefined;
-        void scopeToken().then((scope) => {
+        void scopeToken(target?.audience).then((scope) => {
           if (stopped) return;
-          dispose = this.client(fetch.serviceName).subscribe(
+          dispose = this.client(fetch.serviceName, clientKey, target).subscribe(
             { query: fetch.operation, operationName: fetch.operationName, variables: fetch.variables, extensions: { scope } },
             {
               next: (result) => {
@@ -85,16 +99,16 @@ export class UpstreamSubscriptions {
     return entry.stop;
   }
 
-  private client(serviceName: string): Client {
-    let client = this.clients.get(serviceName);
+  private client(serviceName: string, key: string, target: UpstreamTarget | undefined): Client {
+    let client = this.clients.get(key);
     if (client) return client;
-    const url = this.urls()[serviceName]?.replace(/^http/, 'ws');
+    const url = target?.url ?? this.urls()[serviceName]?.replace(/^http/, 'ws');
     if (!url) throw new Error(`No URL for subgraph ${serviceName}`);
     let connected = false;
     client = createClient({
       url,
       webSocketImpl: WebSocket,
-      connectionParams: async () => ({ [SCOPE_HEADER]: await this.signer.sign(SYSTEM_SCOPE) }),
+      connectionParams: async () => ({ [SCOPE_HEADER]: await this.signer.sign(SYSTEM_SCOPE, target?.audience) }),
       lazy: true,
       keepAlive: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
@@ -112,14 +126,14 @@ export class UpstreamSubscriptions {
           // tell the subscribers, and subscribe again with fresh scopes (the old ones may expire
           // before the subgraph is back); graphql-ws keeps trying to connect meanwhile
           for (const entry of [...this.open]) {
-            if (entry.serviceName !== serviceName) continue;
+            if (entry.clientKey !== key) continue;
             entry.onMessage({ kind: 'lost', serviceName });
             entry.start();
           }
         },
       },
     });
-    this.clients.set(serviceName, client);
+    this.clients.set(key, client);
     return client;
   }
 

@@ -58,3 +58,12 @@ export function subscribe(client: Client, query: string, variables?: Record<stri
     close: dispose,
   };
 }
+
+/** Resolves once `condition` holds (polled), or fails after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

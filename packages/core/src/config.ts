@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import type { SharedDetail } from './access';
 import { withAppRole, type AppRole } from './database';
 
 /** The four subgraphs, in the order they are started and composed. */
 export const SUBGRAPH_NAMES = ['partners', 'facilitators', 'sessions', 'feedback'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** The subgraphs an organisation may run on its own partner node (docs/partner-nodes.md). */
+export const NODE_SUBGRAPH_NAMES = ['facilitators', 'sessions', 'feedback'] as const satisfies readonly SubgraphName[];
+export type NodeSubgraphName = (typeof NODE_SUBGRAPH_NAMES)[number];
 
 export interface SubgraphConfig {
   name: SubgraphName;
@@ -16,13 +21,26 @@ export interface SubgraphConfig {
   appDatabaseUrl: string;
   /** When set, the service creates this login role if missing and grants it the tables at start. */
   appRole: AppRole | null;
-  /** The gateway's Ed25519 public key (PEM): requests without a scope it signed are refused. */
-  gatewayPublicKey: string;
+  /**
+   * The gateway's Ed25519 public key (PEM): requests without a scope it signed are refused. A
+   * partner node lists every hub key it trusts; taking one out revokes that hub's access.
+   */
+  gatewayPublicKey: string | readonly string[];
+  /** Set when this subgraph runs on one organisation's partner node (docs/partner-nodes.md). */
+  node?: PartnerNodeScope;
   /** Connections in this service's pool. Default 10. */
   poolSize: number;
   /** Run pending migrations at start. Default true. */
   migrate: boolean;
   logLevel: string;
+}
+
+/** What a partner node applies to every scope it receives, whatever the hub says. */
+export interface PartnerNodeScope {
+  /** The organisation whose records the node holds; scopes for other audiences are refused. */
+  organisation: string;
+  /** The organisation's own sharing agreement: a detail it does not share never leaves the node. */
+  sharing: Record<SharedDetail, boolean>;
 }
 
 const DEFAULT_PORTS: Record<SubgraphName, number> = {

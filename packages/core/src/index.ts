@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 export * from './access';
+export * from './ask-partners';
 export * from './config';
 export * from './count-by';
 export * from './count-each';
@@ -13,6 +14,7 @@ export * from './internal-token';
 export * from './loaders';
 export * from './logger';
 export * from './paginate-each';
+export * from './partner-node-scope';
 export * from './pagination';
 export * from './ref-to';
 export * from './push-queue';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -7,7 +7,26 @@ import { ROLES, type AccessScope } from './access';
 /** The header that carries the gateway's signed scope to a subgraph. */
 export const SCOPE_HEADER = 'x-hub-scope';
 const ISSUER = 'hub-gateway';
-const AUDIENCE = 'hub-subgraphs';
+/** The audience of scopes for the hub's own subgraphs. */
+export const HUB_AUDIENCE = 'hub-subgraphs';
+
+/**
+ * The audience of scopes for one organisation's partner node: a scope signed for one node is
+ * refused by every other node and by the hub's own subgraphs, so a captured header cannot be
+ * replayed elsewhere.
+ */
+export function nodeAudience(organisation: string): string {
+  return `hub-node:${organisation}`;
+}
+
+/**
+ * A short, stable name of a public key (SHA-256 of its DER form, base64url): what a partner node
+ * prints for the keys it trusts and what the registry records, so both sides can see they agree.
+ */
+export function keyFingerprint(publicKeyPem: string): string {
+  const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(der).digest('base64url')}`;
+}
 const ALGORITHM = 'EdDSA';
 
 /** How long a signed scope is good for: long enough to reuse, short enough that a stolen one soon dies. */
@@ -42,21 +61,24 @@ export function generateGatewayKeyPair(): GatewayKeyPair {
 export class ScopeSigner {
   private readonly key: KeyObject;
   private readonly cache = new LRUCache<string, { token: string; until: number }>({ max: 5000 });
+  /** The fingerprint of the public half: a partner node that trusts this gateway lists it. */
+  readonly fingerprint: string;
 
   constructor(privateKeyPem: string) {
     this.key = createPrivateKey(privateKeyPem);
+    this.fingerprint = keyFingerprint(createPublicKey(this.key).export({ type: 'spki', format: 'pem' }).toString());
   }
 
-  /** A signed token for `scope`, reused while it has at least half its life left. */
-  async sign(scope: AccessScope): Promise<string> {
-    const key = JSON.stringify(scope);
+  /** A signed token for `scope` for `audience` (the hub's subgraphs unless a node's), reused while it has at least half its life left. */
+  async sign(scope: AccessScope, audience: string = HUB_AUDIENCE): Promise<string> {
+    const key = JSON.stringify([audience, scope]);
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.token;
     const token = await new SignJWT({ scope })
       .setProtectedHeader({ alg: ALGORITHM })
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(`${SCOPE_TOKEN_SECONDS}s`)
       .sign(this.key);
@@ -65,13 +87,20 @@ export class ScopeSigner {
   }
 }
 
-/** A subgraph's side: accepts only scopes the gateway signed, and not after they expire. */
+/**
+ * A subgraph's side: accepts only scopes the gateway signed for its audience, and not after they
+ * expire. Several keys may be trusted at once (a partner node during a key rotation); removing a
+ * key from the list revokes it.
+ */
 export class ScopeVerifier {
-  private readonly key: KeyObject;
+  private readonly keys: KeyObject[];
   private readonly cache = new LRUCache<string, { scope: AccessScope; expiresAt: number }>({ max: 5000 });
 
-  constructor(publicKeyPem: string) {
-    this.key = createPublicKey(publicKeyPem);
+  constructor(
+    publicKeyPems: string | readonly string[],
+    private readonly audience: string = HUB_AUDIENCE,
+  ) {
+    this.keys = (typeof publicKeyPems === 'string' ? [publicKeyPems] : publicKeyPems).map((pem) => createPublicKey(pem));
   }
 
   /** The verified scope, or null when the token is missing, forged, expired or malformed. */
@@ -79,15 +108,18 @@ export class ScopeVerifier {
     if (!token) return null;
     const cached = this.cache.get(token);
     if (cached && cached.expiresAt > Date.now()) return cached.scope;
-    try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM] });
-      const parsed = scopeSchema.safeParse(payload.scope);
-      if (!parsed.success || typeof payload.exp !== 'number') return null;
-      const scope = parsed.data as AccessScope;
-      this.cache.set(token, { scope, expiresAt: payload.exp * 1000 });
-      return scope;
-    } catch {
-      return null;
+    for (const key of this.keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: this.audience, algorithms: [ALGORITHM] });
+        const parsed = scopeSchema.safeParse(payload.scope);
+        if (!parsed.success || typeof payload.exp !== 'number') return null;
+        const scope = parsed.data as AccessScope;
+        this.cache.set(token, { scope, expiresAt: payload.exp * 1000 });
+        return scope;
+      } catch {
+        // not this key (or forged, expired, for another audience): try the next trusted key
+      }
     }
+    return null;
   }
 }

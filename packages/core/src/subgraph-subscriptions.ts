@@ -29,7 +29,7 @@ export interface SubscriptionServerOptions<L> {
   name: string;
   httpServer: http.Server;
   schema: GraphQLSchema;
-  verifier: ScopeVerifier;
+  verifier: Pick<ScopeVerifier, 'verify'>;
   requestDataSource: DataSource;
   createLoaders(db: EntityManager, scope: AccessScope): L;
   events: EventBus;

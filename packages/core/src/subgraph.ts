@@ -13,7 +13,8 @@ import type { SubgraphConfig, SubgraphName } from './config';
 import { createDataSource, ensureAppRole, ensureDatabase, type StatementCounter } from './database';
 import { toClientError } from './errors';
 import { EventBus } from './events';
-import { SCOPE_HEADER, ScopeVerifier } from './internal-token';
+import { SCOPE_HEADER } from './internal-token';
+import { scopeVerifierFor } from './partner-node-scope';
 import { openScopedTransaction, type ScopedTransaction } from './scoped-transaction';
 import { serveSubscriptions } from './subgraph-subscriptions';
 import { createLogger, type Logger } from './logger';
@@ -91,7 +92,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     await dataSource.destroy();
     throw error;
   }
-  const verifier = new ScopeVerifier(config.gatewayPublicKey);
+  const verifier = scopeVerifierFor(config.gatewayPublicKey, config.node);
   const events = new EventBus(config.appDatabaseUrl, log);
   try {
     await events.start();

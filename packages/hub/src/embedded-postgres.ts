@@ -33,6 +33,8 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** fsync on (default). Tests turn it off for speed: their data is thrown away anyway. */
   durable?: boolean;
+  /** Default 300; the benchmark's partner nodes need more. */
+  maxConnections?: number;
   log?: (line: string) => void;
 }
 
@@ -52,7 +54,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...(options.durable === false ? ['-c', 'fsync=off'] : [])],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${options.maxConnections ?? 300}`, ...(options.durable === false ? ['-c', 'fsync=off'] : [])],
     onLog: (m) => options.log?.(String(m)),
     onError: (m) => options.log?.(String(m)),
   });

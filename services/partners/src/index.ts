@@ -4,3 +4,5 @@ export { OrganisationRegion } from './organisation-region.entity';
 export { Program } from './program.entity';
 export { ProgramPartner } from './program-partner.entity';
 export { Region, RegionLevel } from './region.entity';
+export { PartnerHosting, PartnerNode, PartnerNodeStatus, PartnerSubgraph } from './partner-node.entity';
+export { PartnerNodeChange } from './partner-node-change.entity';

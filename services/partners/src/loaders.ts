@@ -2,6 +2,8 @@ import { loaderById, loaderGrouped } from '@hub/core';
 import { In, type EntityManager } from 'typeorm';
 import { Organisation } from './organisation.entity';
 import { OrganisationRegion } from './organisation-region.entity';
+import { PartnerNode } from './partner-node.entity';
+import { PartnerNodeChange } from './partner-node-change.entity';
 import { Program } from './program.entity';
 import { ProgramPartner } from './program-partner.entity';
 import { Region } from './region.entity';
@@ -37,6 +39,11 @@ export function createPartnersLoaders(ds: EntityManager) {
     programsOfOrganisation: loaderGrouped(
       (ids: readonly string[]) => ds.getRepository(ProgramPartner).find({ where: { organisationId: In([...ids]) }, order: { programId: 'ASC' } }),
       (p) => p.organisationId,
+    ),
+    partnerNode: loaderById((ids: readonly string[]) => ds.getRepository(PartnerNode).findBy({ organisationId: In([...ids]) }), (n) => n.organisationId),
+    partnerNodeChanges: loaderGrouped(
+      (ids: readonly string[]) => ds.getRepository(PartnerNodeChange).find({ where: { organisationId: In([...ids]) }, order: { changedAt: 'ASC', id: 'ASC' } }),
+      (c) => c.organisationId,
     ),
   };
 }

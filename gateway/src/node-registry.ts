@@ -1,0 +1,102 @@
+import { askPartners, type Logger, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import type { OperationDefinitionNode } from 'graphql';
+
+/** Where the gateway sends one organisation's records: its active partner node. */
+export interface NodeRoute {
+  organisation: string;
+  endpoints: Record<NodeSubgraphName, { url: string; wsUrl: string }>;
+  /** The hub key the node trusts; the gateway sends it nothing while it signs with another. */
+  hubKeyFingerprint: string;
+  /** How long a request to the node may take before the gateway answers without it. */
+  timeBudgetMs: number;
+}
+
+interface RegisteredNode {
+  organisationId: string;
+  hosting: 'HUB' | 'NODE';
+  endpoints: { subgraph: string; url: string; wsUrl: string }[];
+  hubKeyFingerprint: string;
+  timeBudgetMs: number;
+}
+
+const ACTIVE_NODES = `query HubPartnerNodes { partnerNodes(status: ACTIVE) { organisationId hosting endpoints { subgraph url wsUrl } hubKeyFingerprint timeBudgetMs } }`;
+
+/**
+ * The gateway's copy of the partner-node registry (the partners subgraph), read as the hub itself
+ * at start, every `refreshMs` and right after a registry mutation through this gateway, so a
+ * registered, moved or retired node is routed without a restart. When the registry cannot be
+ * read, the last routes stay in force.
+ */
+export class NodeRegistry {
+  private routes = new Map<string, NodeRoute>();
+  private timer: NodeJS.Timeout | undefined;
+  private pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly partnersUrl: () => string,
+    private readonly signer: ScopeSigner,
+    private readonly timeoutMs: number,
+    private readonly refreshMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** True when any organisation is hosted by its own node (otherwise routing has nothing to do). */
+  get hasNodes(): boolean {
+    return this.routes.size > 0;
+  }
+
+  /** The organisations hosted by their own nodes. */
+  get organisations(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
+  nodeOf(organisation: string): NodeRoute | undefined {
+    return this.routes.get(organisation);
+  }
+
+  /** Reads the registry again; concurrent calls share one read. */
+  refresh(): Promise<void> {
+    this.pending ??= this.read().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      const data = await askPartners<{ partnerNodes: RegisteredNode[] }>(this.partnersUrl(), this.signer, this.timeoutMs, ACTIVE_NODES);
+      const routes = new Map<string, NodeRoute>();
+      for (const node of data.partnerNodes) {
+        if (node.hosting !== 'NODE') continue;
+        const endpoints = Object.fromEntries(node.endpoints.map((e) => [e.subgraph.toLowerCase(), { url: e.url, wsUrl: e.wsUrl }]));
+        routes.set(node.organisationId, {
+          organisation: node.organisationId,
+          endpoints: endpoints as NodeRoute['endpoints'],
+          hubKeyFingerprint: node.hubKeyFingerprint,
+          timeBudgetMs: node.timeBudgetMs,
+        });
+      }
+      this.routes = routes;
+    } catch (error) {
+      this.log.warn({ err: error }, 'the partner node registry could not be read; keeping the last routes');
+    }
+  }
+}
+
+const REGISTRY_MUTATIONS = new Set(['registerPartnerNode', 'movePartnerHosting', 'retirePartnerNode']);
+
+/** Does this operation change the registry (so the gateway reads it again before answering)? */
+export function changesRegistry(operation: OperationDefinitionNode): boolean {
+  return operation.operation === 'mutation' && operation.selectionSet.selections.some((s) => s.kind === 'Field' && REGISTRY_MUTATIONS.has(s.name.value));
+}

@@ -1,0 +1,249 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import CircuitBreaker from 'opossum';
+import type { GatewayContext } from './gateway-context';
+import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
+import { mergePrograms, PROGRAM_MERGE, programFields } from './program-aggregates';
+import type { NodeRegistry, NodeRoute } from './node-registry';
+import { organisationsNamed } from './organisations-named';
+import type { PrimaryFetch } from './subscription-plans';
+import type { UpstreamTarget } from './upstream-subscriptions';
+import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
+
+type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
+/** A fetch of a client's operation (not a health check or schema load). */
+type Incoming = Extract<Options, { incomingRequestContext: unknown }>;
+type Representation = { __typename?: string; id?: unknown };
+
+/** The part of an `_entities` fetch the hub's own subgraph answers. */
+const HUB = '';
+
+/**
+ * The organisation whose deployment holds an entity: an Organisation is keyed by its own key,
+ * every other record's ID starts with its owner's. A Program's fields gather every partner of the
+ * program: they are asked of every deployment (`programs`), not of one owner.
+ */
+export function owningOrganisation(rep: Representation): string | null {
+  if (typeof rep.id !== 'string' || rep.__typename === 'Program') return null;
+  return rep.__typename === 'Organisation' ? rep.id : ownerOf(rep.id);
+}
+
+/**
+ * The node an upstream subscription goes to: the node hosting the one organisation its arguments
+ * name (e.g. `sessionChanged(id)` of a node-hosted session); otherwise the hub's subgraph.
+ */
+export function subscriptionNode(registry: NodeRegistry, fetch: PrimaryFetch): UpstreamTarget | undefined {
+  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return undefined;
+  const named = [...organisationsNamed(parse(fetch.operation), fetch.variables)];
+  const route = named.length === 1 ? registry.nodeOf(named[0]) : undefined;
+  return route && { url: route.endpoints[fetch.serviceName as NodeSubgraphName].wsUrl, audience: nodeAudience(route.organisation) };
+}
+
+interface NodeTarget {
+  source: NodeDataSource;
+  breaker: CircuitBreaker<[Options], GatewayGraphQLResponse>;
+}
+
+/**
+ * One of the partner-ownable subgraphs (facilitators, sessions, feedback) with every partner node
+ * behind it (docs/partner-nodes.md "Routing").
+ * - An `_entities` fetch is split by owning organisation: each part goes to the organisation's
+ *   node or to the hub's own subgraph, all at once, and the answers are put back in the order asked.
+ * - A root fetch (query or mutation) whose arguments name records of one node-hosted organisation
+ *   goes to that node; one that names a node-hosted organisation and others is refused.
+ * - A national root list ordered by time (national-lists.ts: `sessions`, `polls`) is asked of the
+ *   hub and every node in the caller's reach at once and merged into one page (cursors valid on
+ *   every deployment, totals added).
+ * - Program entities' counts and per-organisation rows are asked of the hub and every node in
+ *   reach and merged (program-aggregates.ts).
+ * - Other national answers (other root fields naming no organisation, other Program fields) lack
+ *   node-hosted organisations' records until their fan-out exists: the answer says so with a
+ *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
+ * A node that fails, takes longer than its time budget, refuses the hub or no longer trusts its
+ * key gives null for its part and one PARTNER_NODE_UNAVAILABLE error naming the organisation; the
+ * rest of the answer stands. After repeated failures a node's breaker opens and the node is
+ * skipped at once until it is tried again.
+ */
+export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly nodes = new Map<string, NodeTarget>();
+
+  constructor(
+    private readonly name: NodeSubgraphName,
+    private readonly hub: GraphQLDataSource<GatewayContext>,
+    private readonly registry: NodeRegistry,
+    private readonly signer: ScopeSigner,
+  ) {}
+
+  async process(options: Options): Promise<GatewayGraphQLResponse> {
+    if (!('incomingRequestContext' in options) || !this.registry.hasNodes) return this.hub.process(options);
+    const representations = options.request.variables?.representations as Representation[] | undefined;
+    return Array.isArray(representations) ? this.entities(options, representations) : this.root(options);
+  }
+
+  private async root(options: Incoming): Promise<GatewayGraphQLResponse> {
+    const document = options.document ?? parse(options.request.query ?? '');
+    const named = organisationsNamed(document, options.request.variables);
+    const onNodes = [...named].filter((o) => this.registry.nodeOf(o));
+    if (onNodes.length === 0) {
+      const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+      if (named.size || mutation) return this.hub.process(options);
+      const reach = this.inReach(options.context);
+      const merging = reach.length ? withMergeKeys(document, this.name) : null;
+      const response = merging ? await this.fanOut(options, merging, reach) : await this.hub.process(options);
+      return lacksNodeRecords(document, this.name) ? this.withNotIncluded(response, options.context, undefined) : response;
+    }
+    if (named.size === 1) return this.fromNode(onNodes[0], options, null);
+    return {
+      data: null,
+      errors: [
+        {
+          message: `This operation names records of ${[...named].sort().join(', ')}; ${onNodes.sort().join(', ')} keep theirs on their own partner node, and one operation across a node-hosted organisation and others is not supported yet`,
+          extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation: onNodes[0], serviceName: this.name },
+        },
+      ],
+    };
+  }
+
+  /** Node-hosted organisations whose records the caller may read. */
+  private inReach({ scope }: GatewayContext): string[] {
+    return this.registry.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+  }
+
+  /** A national root fetch asked of the hub and every node in reach at once, its lists merged into one page. */
+  private async fanOut(options: Incoming, merging: DocumentNode, reach: string[]): Promise<GatewayGraphQLResponse> {
+    const query = print(merging);
+    const ask = (): Incoming => ({ ...options, document: merging, request: { ...options.request, query, http: undefined } });
+    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...reach.map((o) => this.fromNode(o, ask(), null))]);
+    const parts = [hub, ...nodes];
+    const data = mergeNationalLists(merging, this.name, options.request.variables ?? {}, parts.map((p) => p.data as Record<string, unknown> | null | undefined));
+    const errors = parts.flatMap((p) => p.errors ?? []);
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** The answer with an error for each node-hosted organisation in the caller's reach whose records it cannot include. */
+  private withNotIncluded(response: GatewayGraphQLResponse, context: GatewayContext, path: (string | number)[] | undefined): GatewayGraphQLResponse {
+    const missing = this.inReach(context);
+    if (!missing.length) return response;
+    const errors = missing.map((organisation) => ({
+      message: `${organisation} keeps its ${this.name} records on its own partner node: they are not included in this answer yet`,
+      ...(path ? { path } : {}),
+      extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
+    }));
+    return { ...response, errors: [...(response.errors ?? []), ...errors] };
+  }
+
+  private async entities(options: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
+    const parts = new Map<string, number[]>();
+    representations.forEach((rep, i) => {
+      const owner = owningOrganisation(rep);
+      const target = owner && this.registry.nodeOf(owner) ? owner : HUB;
+      parts.set(target, [...(parts.get(target) ?? []), i]);
+    });
+    const program = representations.findIndex((rep) => rep.__typename === 'Program');
+    if (program >= 0 && representations.every((rep) => rep.__typename === 'Program')) return this.programs(options, representations.length);
+    const finish = (response: GatewayGraphQLResponse) => (program < 0 ? response : this.withNotIncluded(response, options.context, ['_entities', program]));
+    if (parts.size === 1 && parts.has(HUB)) return finish(await this.hub.process(options));
+
+    const answers = await Promise.all(
+      [...parts].map(async ([target, indexes]) => {
+        const part: Incoming = {
+          ...options,
+          request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
+        };
+        const response = target === HUB ? await this.hub.process(part) : await this.fromNode(target, part, indexes.length);
+        return { indexes, response };
+      }),
+    );
+
+    const entities: unknown[] = representations.map(() => null);
+    const errors: GraphQLFormattedError[] = [];
+    for (const { indexes, response } of answers) {
+      const got = (response.data as { _entities?: unknown[] } | null | undefined)?._entities ?? [];
+      indexes.forEach((at, j) => {
+        entities[at] = got[j] ?? null;
+      });
+      // an error about the part's j-th entity is about the whole fetch's indexes[j]-th
+      for (const error of response.errors ?? []) {
+        const [head, j, ...rest] = error.path ?? [];
+        errors.push(head === '_entities' && typeof j === 'number' ? { ...error, path: [head, indexes[j], ...rest] } : error);
+      }
+    }
+    return finish({ data: { _entities: entities }, ...(errors.length ? { errors } : {}) });
+  }
+
+  /**
+   * Program entities: their counts and per-organisation rows are asked of the hub and every node
+   * in the caller's reach at once and merged (program-aggregates.ts); what cannot be merged yet
+   * is the hub's alone, with an error naming each node-hosted organisation it lacks.
+   */
+  private async programs(options: Incoming, count: number): Promise<GatewayGraphQLResponse> {
+    const document = options.document ?? parse(options.request.query ?? '');
+    const fields = programFields(document);
+    const reach = this.inReach(options.context);
+    const merged = fields.filter((f) => PROGRAM_MERGE[f.name.value]);
+    const ask = (): Incoming => ({ ...options, request: { ...options.request, http: undefined } });
+    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...(merged.length ? reach : []).map((o) => this.fromNode(o, ask(), count))]);
+    const parts = [hub, ...nodes];
+    const entities = mergePrograms(merged, parts.map((p) => ((p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? [])));
+    const errors = parts.flatMap((p) => p.errors ?? []);
+    const response = { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+    return merged.length === fields.length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);
+  }
+
+  /** `count` entities of `organisation`, or a root fetch when null. */
+  private async fromNode(organisation: string, part: Options, count: number | null): Promise<GatewayGraphQLResponse> {
+    const route = this.registry.nodeOf(organisation) as NodeRoute;
+    const unavailable = (why: string): GatewayGraphQLResponse => ({
+      data: count === null ? null : { _entities: Array.from({ length: count }, () => null) },
+      errors: [
+        {
+          message: `${organisation}'s partner node ${why}: its ${this.name} data is missing from this answer`,
+          ...(count === null ? {} : { path: ['_entities', 0] }),
+          extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
+        },
+      ],
+    });
+    if (route.hubKeyFingerprint !== this.signer.fingerprint) return unavailable('does not trust the key this hub signs with');
+    try {
+      return await this.target(route).breaker.fire(part);
+    } catch (error) {
+      if (answered(error)) throw error;
+      return unavailable(reasonOf(error));
+    }
+  }
+
+  /** Stops every breaker's timers (the gateway is stopping). */
+  close(): void {
+    for (const { breaker } of this.nodes.values()) breaker.shutdown();
+    this.nodes.clear();
+  }
+
+  /** One data source and breaker per node endpoint and budget; a changed registration gets fresh ones. */
+  private target(route: NodeRoute): NodeTarget {
+    const url = route.endpoints[this.name].url;
+    const key = `${route.organisation} ${url} ${route.timeBudgetMs}`;
+    let target = this.nodes.get(key);
+    if (!target) {
+      // the organisation's earlier registration (another URL or budget) is done with
+      for (const [old, stale] of this.nodes) {
+        if (old.startsWith(`${route.organisation} `)) {
+          stale.breaker.shutdown();
+          this.nodes.delete(old);
+        }
+      }
+      const source = new NodeDataSource(this.name, route, url, this.signer);
+      const breaker = new CircuitBreaker((options: Options) => source.process(options), {
+        // the data source's own fetch deadline is the node's time budget
+        timeout: false,
+        volumeThreshold: 3,
+        errorThresholdPercentage: 50,
+        resetTimeout: 10_000,
+        errorFilter: answered,
+      });
+      target = { source, breaker };
+      this.nodes.set(key, target);
+    }
+    return target;
+  }
+}

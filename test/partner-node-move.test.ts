@@ -1,0 +1,69 @@
+import { copyOrganisationRows, deleteRows, asSystem } from '@hub/node';
+import { createSmallProgram, type SmallProgram } from './support/fixtures';
+import { startTestHub, type TestHub } from './support/hub';
+import { move, registerNode, summaries, testNode, type TestNode } from './support/nodes';
+
+const DASHBOARD = `query($p: ID!) { program(id: $p) { deliveryPartners { id facilitatorCount groups: communityCount(kind: GROUP) sessionCount attendanceCount feedbackResponseCount } } }`;
+const HISTORY = `{ partnerNodes { organisationId hosting history { action after { hosting } } } }`;
+
+describe('moving an organisation to its own node and back', () => {
+  let hub: TestHub;
+  let program: SmallProgram;
+  let node: TestNode;
+  let original: Awaited<ReturnType<typeof summaries>>;
+  let dashboard: unknown;
+  const ask = () => program.manager.query(DASHBOARD, { p: program.programId });
+
+  beforeAll(async () => {
+    hub = await startTestHub({ accessScopeTtlMs: 0 });
+    program = await createSmallProgram(hub, { partners: 2, facilitators: 2, groups: 1, sessionsPerGroup: 2, answersPerSession: 5 });
+    original = await summaries(hub.subgraphs, 'partner-0');
+    dashboard = (await ask()).data;
+    node = testNode(hub, 'partner-0');
+    await node.start();
+    await registerNode(hub, program.manager, node);
+  });
+  afterAll(async () => {
+    await node?.destroy();
+    await hub?.stop();
+  });
+
+  it('refuses to move onto a node that already holds some of the organisation\'s rows, changing nothing', async () => {
+    await copyOrganisationRows(hub.subgraphs.facilitators.dataSource, node.running!.subgraphs.facilitators.dataSource, 'facilitators', 'partner-0');
+    await expect(move(hub, program.manager, node, 'NODE')).rejects.toThrow(/nothing was moved: the target's facilitators database already holds partner-0's rows/);
+    expect(await summaries(hub.subgraphs, 'partner-0')).toEqual(original);
+    const onNode = await summaries(node.running!.subgraphs, 'partner-0');
+    expect(onNode.facilitators).toEqual(original.facilitators); // not doubled
+    expect(onNode.sessions.session.count).toBe(0); // nothing else arrived
+    expect((await program.manager.query(HISTORY)).data?.partnerNodes).toEqual([
+      { organisationId: 'partner-0', hosting: 'HUB', history: [{ action: 'REGISTER', after: { hosting: 'HUB' } }] },
+    ]);
+    await asSystem(node.running!.subgraphs.facilitators.dataSource, (m) => deleteRows(m, 'facilitators', 'partner-0'));
+  });
+
+  it('moves the organisation to its node with the same counts and checksums, leaving the hub none and refusing new ones there', async () => {
+    const report = await move(hub, program.manager, node, 'NODE');
+    expect(report.before).toEqual(original);
+    expect(report.after).toEqual(original);
+    expect(await summaries(node.running!.subgraphs, 'partner-0')).toEqual(original);
+    const left = await summaries(hub.subgraphs, 'partner-0');
+    expect(Object.values(left).flatMap((t) => Object.values(t)).every((t) => t.count === 0)).toBe(true);
+    expect((await ask()).data).toEqual(dashboard);
+    // a row of partner-0 written to the hub now would be read by nobody: the hub refuses it
+    await expect(copyOrganisationRows(node.running!.subgraphs.sessions.dataSource, hub.subgraphs.sessions.dataSource, 'sessions', 'partner-0')).rejects.toThrow(/node_hosted_partner-0/);
+  });
+
+  it('moves it back to the hub losing and duplicating nothing, and the hub takes its writes again', async () => {
+    const report = await move(hub, program.manager, node, 'HUB');
+    expect(report.after).toEqual(original);
+    expect(await summaries(hub.subgraphs, 'partner-0')).toEqual(original);
+    const onNode = await summaries(node.running!.subgraphs, 'partner-0');
+    expect(Object.values(onNode).flatMap((t) => Object.values(t)).every((t) => t.count === 0)).toBe(true);
+    expect((await ask()).data).toEqual(dashboard);
+    const created = await program.partners[0].admin.query(`mutation { createFacilitator(input: { organisationId: "partner-0", givenName: "Back", familyName: "Home", email: "back@partner-0.example" }) { id } }`);
+    expect(created.errors).toBeUndefined();
+    expect((await hub.subgraphs.facilitators.dataSource.query(`SELECT count(*)::int AS n FROM facilitator WHERE organisation_id = 'partner-0'`))[0].n).toBe(3);
+    const history = (await program.manager.query(HISTORY)).data?.partnerNodes[0].history.map((h: any) => [h.action, h.after.hosting]);
+    expect(history).toEqual([['REGISTER', 'HUB'], ['MOVE', 'NODE'], ['MOVE', 'HUB']]);
+  });
+});

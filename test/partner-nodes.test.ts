@@ -1,0 +1,286 @@
+import net from 'node:net';
+import { generateGatewayKeyPair, nodeAudience, NODE_SUBGRAPH_NAMES, SCOPE_HEADER, ScopeSigner, withScope, SYSTEM_SCOPE } from '@hub/core';
+import { copyOrganisationRows, ORGANISATION_TABLES } from '@hub/node';
+import { NATIONAL_DASHBOARD } from '../bench/src/workloads';
+import { createSmallProgram, type SmallProgram } from './support/fixtures';
+import { postGraphQL } from './support/graphql';
+import { startTestHub, type TestHub } from './support/hub';
+import { liveClient, subscribe, waitFor } from './support/live';
+import { move, registerNode, summaries, testNode, type TestNode } from './support/nodes';
+import { partnerAdmin } from './support/scopes';
+
+describe('partner nodes: two partners keep their own data on their own nodes behind one gateway', () => {
+  let hub: TestHub;
+  let program: SmallProgram;
+  let nodeA: TestNode; // partner-0's node
+  let nodeB: TestNode; // partner-1's node; partner-2 stays hub-hosted
+  let allHubHosted: unknown;
+  let programAllHubHosted: unknown;
+  let moves: Awaited<ReturnType<typeof move>>[];
+  const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+  const dashboard = () => program.manager.query(NATIONAL_DASHBOARD, { program: program.programId, ...period });
+  const PROGRAM_FIGURES = `query($p: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { program(id: $p) {
+    held: sessionCount(status: ENDED) feedbackResponseCount pollCount
+    participationByPartner(from: $from, to: $to) { organisation { id } communities sessionsHeld attendance averagePerSession members }
+    outcomeSummary { organisation { id } responseCount averageRating }
+  } }`;
+  const programFigures = () => program.manager.query(PROGRAM_FIGURES, { p: program.programId, ...period });
+
+  beforeAll(async () => {
+    hub = await startTestHub({ accessScopeTtlMs: 0 });
+    program = await createSmallProgram(hub, { partners: 3, facilitators: 2, groups: 2, sessionsPerGroup: 2, answersPerSession: 5 });
+    const before = await dashboard();
+    expect(before.errors).toBeUndefined();
+    allHubHosted = before.data;
+    const figures = await programFigures();
+    expect(figures.errors).toBeUndefined();
+    programAllHubHosted = figures.data;
+    nodeA = testNode(hub, 'partner-0');
+    nodeB = testNode(hub, 'partner-1', { sharing: { facilitatorContacts: true } });
+    await Promise.all([nodeA.start(), nodeB.start()]);
+    // partner-0's own admin moves it; the national manager moves partner-1
+    await registerNode(hub, program.partners[0].admin, nodeA);
+    await registerNode(hub, program.manager, nodeB, 1000);
+    moves = [await move(hub, program.partners[0].admin, nodeA, 'NODE'), await move(hub, program.manager, nodeB, 'NODE')];
+  });
+  afterAll(async () => {
+    await Promise.all([nodeA?.destroy(), nodeB?.destroy()]);
+    await hub?.stop();
+  });
+
+  it('moves each organisation\'s rows to its node with the same counts and checksums, and none stay at the hub', async () => {
+    for (const { before, after } of moves) {
+      expect(after).toEqual(before);
+      expect(before.sessions.session.count).toBe(4);
+      expect(before.feedback.response.count).toBe(20);
+    }
+    for (const org of ['partner-0', 'partner-1']) {
+      const left = await summaries(hub.subgraphs, org);
+      for (const tables of Object.values(left)) for (const t of Object.values(tables)) expect(t.count).toBe(0);
+    }
+  });
+
+  it('answers the national dashboard with the same numbers as when every partner was hub-hosted', async () => {
+    const res = await dashboard();
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual(allHubHosted);
+    expect(res.data?.program.deliveryPartners.map((p: any) => p.sessionsHeld)).toEqual([4, 4, 4]);
+  });
+
+  it('adds up the program\'s counts and puts together its per-partner rows across the hub and both nodes, as when all was hub-hosted', async () => {
+    const res = await programFigures();
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual(programAllHubHosted);
+    expect(res.data?.program.held).toBe(12);
+    expect(res.data?.program.participationByPartner.map((p: any) => p.organisation.id)).toEqual(['partner-0', 'partner-1', 'partner-2']);
+  });
+
+  it('keeps each node\'s databases to its own organisation\'s rows, and the database refuses any other', async () => {
+    for (const node of [nodeA, nodeB]) {
+      for (const name of NODE_SUBGRAPH_NAMES) {
+        const owner = node.running!.subgraphs[name].dataSource;
+        await withScope(owner, SYSTEM_SCOPE, async (m) => {
+          for (const { table, owner: column } of ORGANISATION_TABLES[name]) {
+            const [row] = await m.query(`SELECT count(*) FILTER (WHERE ${column} = $1)::int AS own, count(*) FILTER (WHERE ${column} <> $1)::int AS other FROM "${table}"`, [node.organisation]);
+            expect({ table, other: row.other }).toEqual({ table, other: 0 });
+          }
+        });
+      }
+      const facilitators = await node.running!.subgraphs.facilitators.dataSource.query(`SELECT DISTINCT organisation_id FROM facilitator`);
+      expect(facilitators).toEqual([{ organisation_id: node.organisation }]);
+    }
+    // partner-2's rows written into partner-0's node are refused by PostgreSQL itself
+    await expect(copyOrganisationRows(hub.subgraphs.sessions.dataSource, nodeA.running!.subgraphs.sessions.dataSource, 'sessions', 'partner-2')).rejects.toThrow(/partner_node_organisation/);
+  });
+
+  it('gives partner A\'s admin nothing of partner B through the gateway, though B\'s admin sees it', async () => {
+    const query = `{ organisation(id: "partner-1") { facilitatorCount groups: communityCount(kind: GROUP) facilitators { totalCount } communities { totalCount } } }`;
+    const a = await program.partners[0].admin.query(query);
+    const b = await program.partners[1].admin.query(query);
+    expect(b.data?.organisation).toEqual({ facilitatorCount: 2, groups: 2, facilitators: { totalCount: 2 }, communities: { totalCount: 2 } });
+    expect(a.errors).toBeUndefined();
+    expect(a.data?.organisation).toEqual({ facilitatorCount: 0, groups: 0, facilitators: { totalCount: 0 }, communities: { totalCount: 0 } });
+  });
+
+  it('refuses partner A\'s admin on B\'s node: its own token, a scope signed for A\'s node or for the hub, and narrows even a scope signed for B', async () => {
+    const url = nodeB.running!.endpoints.facilitators.url;
+    const ask = (headers: Record<string, string>) => postGraphQL(url, `{ facilitators { totalCount } }`, {}, headers);
+    const signer = new ScopeSigner(hub.keys.gateway.privateKey);
+    const adminA = partnerAdmin('partner-0', ['natmgr'], [program.programId]);
+    expect((await ask({ authorization: `Bearer ${program.partners[0].admin.token}` })).status).toBe(401);
+    expect((await ask({ [SCOPE_HEADER]: await signer.sign(adminA, nodeAudience('partner-0')) })).status).toBe(403);
+    expect((await ask({ [SCOPE_HEADER]: await signer.sign(adminA) })).status).toBe(403);
+    const narrowed = await ask({ [SCOPE_HEADER]: await signer.sign(adminA, nodeAudience('partner-1')) });
+    expect(narrowed.data).toEqual({ facilitators: { totalCount: 0 } });
+    // and a hub key the node does not trust gets nothing, signed for it or not
+    const stranger = new ScopeSigner(generateGatewayKeyPair().privateKey);
+    expect((await ask({ [SCOPE_HEADER]: await stranger.sign(SYSTEM_SCOPE, nodeAudience('partner-1')) })).status).toBe(403);
+  });
+
+  it('applies the node\'s own sharing agreement whatever the hub says: partner-0 shares no contacts, partner-1 does', async () => {
+    const open = `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: true }) { shareFacilitatorContacts } }`;
+    for (const p of program.partners.slice(0, 2)) await p.admin.query(open, { p: program.programId });
+    const res = await program.manager.query(`{ a: organisation(id: "partner-0") { facilitators { nodes { email } } } b: organisation(id: "partner-1") { facilitators { nodes { email } } } }`);
+    expect(res.data?.a.facilitators.nodes.map((f: any) => f.email)).toEqual([null, null]);
+    expect(res.data?.b.facilitators.nodes.map((f: any) => f.email).sort()).toEqual(['f0@partner-1.example', 'f1@partner-1.example']);
+  });
+
+  it('pages through national session and poll lists merged across the hub and both nodes, in order, nothing twice', async () => {
+    const own = await Promise.all(
+      program.partners.map((p) => p.admin.query(`query($o: ID!) { sessions(filter: { organisationId: $o }, first: 100) { nodes { id startsAt } } }`, { o: p.id })),
+    );
+    const expected = own
+      .flatMap((r) => r.data?.sessions.nodes as { id: string; startsAt: string }[])
+      .sort((a, b) => (a.startsAt === b.startsAt ? (a.id < b.id ? -1 : 1) : a.startsAt < b.startsAt ? -1 : 1))
+      .map((s) => s.id);
+    expect(expected).toHaveLength(12);
+    const pageThrough = async (list: 'sessions' | 'polls') => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const res: any = await program.manager.query(
+          `query($after: String) { list: ${list}(first: 5, after: $after) { totalCount nodes { id ${list === 'sessions' ? 'community { name }' : ''} } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data.list.totalCount).toBe(12);
+        seen.push(...res.data.list.nodes.map((n: { id: string }) => n.id));
+        if (!res.data.list.pageInfo.hasNextPage) break;
+        after = res.data.list.pageInfo.endCursor;
+      }
+      return seen;
+    };
+    expect(await pageThrough('sessions')).toEqual(expected);
+    const polls = await pageThrough('polls');
+    expect(new Set(polls).size).toBe(12);
+    expect(new Set(polls.map((id) => id.split('.')[0]))).toEqual(new Set(['partner-0', 'partner-1', 'partner-2']));
+  });
+
+  it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {
+    await nodeB.stop();
+    const res = await dashboard();
+    const partners = res.data?.program.deliveryPartners;
+    const expected = (allHubHosted as any).program.deliveryPartners;
+    expect(partners[0]).toEqual(expected[0]);
+    expect(partners[2]).toEqual(expected[2]);
+    expect(partners[1]).toEqual({ id: 'partner-1', name: 'partner-1', facilitatorCount: null, groups: null, sessionsHeld: null, attendanceCount: null, feedbackResponseCount: null });
+    const missing = res.errors?.filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE') ?? [];
+    expect(new Set(missing.map((e) => e.extensions?.organisation))).toEqual(new Set(['partner-1']));
+    expect(new Set(missing.map((e) => e.extensions?.serviceName))).toEqual(new Set(['facilitators', 'sessions', 'feedback']));
+    expect(missing[0].path).toEqual(['program', 'deliveryPartners', 1]);
+    expect(JSON.stringify(res)).not.toMatch(/127\.0\.0\.1|localhost|https?:\/\/|ECONNREFUSED/);
+    await nodeB.start();
+    const again = await dashboard();
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(allHubHosted);
+  });
+
+  it('stops connecting to a node that hangs once its breaker opens, answering with the others\' data', async () => {
+    // a new time budget is a new registration: the gateway starts its breakers afresh
+    await registerNode(hub, program.manager, nodeB, 500);
+    await nodeB.stop();
+    // something that accepts connections on the node's ports and never answers
+    let connections = 0;
+    const sockets = new Set<net.Socket>();
+    const servers = await Promise.all(
+      NODE_SUBGRAPH_NAMES.map(
+        (name) =>
+          new Promise<net.Server>((resolve) => {
+            const server = net.createServer((socket) => {
+              connections++;
+              sockets.add(socket);
+              socket.on('close', () => sockets.delete(socket));
+            });
+            server.listen(nodeB.config.ports[name], '127.0.0.1', () => resolve(server));
+          }),
+      ),
+    );
+    try {
+      const reasons: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await dashboard();
+        expect(res.data?.program.deliveryPartners[0]).toEqual((allHubHosted as any).program.deliveryPartners[0]);
+        const error = res.errors?.find((e) => e.extensions?.organisation === 'partner-1');
+        expect(error?.extensions?.code).toBe('PARTNER_NODE_UNAVAILABLE');
+        reasons.push(error!.message);
+      }
+      expect(reasons[0]).toMatch(/did not answer within its time budget/);
+      const afterOpening = connections;
+      expect(afterOpening).toBeGreaterThan(0);
+      for (let i = 0; i < 3; i++) {
+        const res = await dashboard();
+        expect(res.errors?.find((e) => e.extensions?.organisation === 'partner-1')?.message).toMatch(/skipped/);
+      }
+      expect(connections).toBe(afterOpening);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    }
+  });
+
+  it('sends a partner\'s own root fields and mutations to its node', async () => {
+    const admin = program.partners[0].admin;
+    const created = await admin.query(`mutation { createFacilitator(input: { organisationId: "partner-0", givenName: "New", familyName: "Person", email: "new@partner-0.example" }) { id } }`);
+    expect(created.errors).toBeUndefined();
+    const id: string = created.data?.createFacilitator.id;
+    expect(id).toMatch(/^partner-0\.fac_/);
+    expect(await nodeA.running!.subgraphs.facilitators.dataSource.query(`SELECT given_name FROM facilitator WHERE id = $1`, [id])).toEqual([{ given_name: 'New' }]);
+    expect(await hub.subgraphs.facilitators.dataSource.query(`SELECT id FROM facilitator WHERE organisation_id = 'partner-0'`)).toEqual([]);
+    const read = await admin.query(`query($id: ID!) { facilitator(id: $id) { givenName } sessions(filter: { organisationId: "partner-0" }) { totalCount } }`, { id });
+    expect(read).toMatchObject({ data: { facilitator: { givenName: 'New' }, sessions: { totalCount: 4 } } });
+    expect(read.errors).toBeUndefined();
+  });
+
+  it('follows a node-hosted session live through the gateway, subscribed at the partner\'s node', async () => {
+    const admin = program.partners[0].admin;
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const { data } = await admin.query(
+      `mutation($c: ID!, $s: DateTimeISO!, $e: DateTimeISO!, $f: [ID!]!) { scheduleSession(input: { communityId: $c, topic: "Live", startsAt: $s, endsAt: $e, facilitatorIds: $f }) { id } }`,
+      { c: program.partners[0].groupIds[0], s: startsAt.toISOString(), e: new Date(startsAt.getTime() + 3_600_000).toISOString(), f: program.partners[0].facilitatorIds },
+    );
+    const id: string = data?.scheduleSession.id;
+    const client = liveClient(hub.gatewayUrl, admin.token);
+    try {
+      const live = subscribe(client, `subscription($id: ID!) { sessionChanged(id: $id) { id status facilitators { displayName } } }`, { id });
+      await waitFor(() => nodeA.running!.subgraphs.sessions.events.subscriptionCount === 1);
+      expect(hub.subgraphs.sessions.events.subscriptionCount).toBe(0);
+      expect((await admin.query(`mutation($id: ID!) { startSession(id: $id) { status } }`, { id })).errors).toBeUndefined();
+      const event = await live.next();
+      expect(event.errors).toBeUndefined();
+      expect(event.data?.sessionChanged).toEqual({ id, status: 'LIVE', facilitators: [{ displayName: 'Fac Ilitator' }, { displayName: 'Fac Ilitator' }] });
+      live.close();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('says which node-hosted organisations a national list it cannot merge yet does not include', async () => {
+    const national = await program.manager.query(`{ communities(first: 1) { totalCount } }`);
+    expect(national.data?.communities.totalCount).toBe(2); // partner-2's, the one the hub hosts
+    const missing = (national.errors ?? []).filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE').map((e) => e.extensions?.organisation);
+    expect(missing.sort()).toEqual(['partner-0', 'partner-1']);
+    const hubHosted = await program.partners[2].admin.query(`{ communities(first: 1) { totalCount } }`);
+    expect(hubHosted.errors).toBeUndefined();
+    expect(hubHosted.data?.communities.totalCount).toBe(2);
+  });
+
+  it('refuses one operation across a node-hosted organisation and another, naming the node-hosted one', async () => {
+    const res = await program.manager.query(`query($a: ID!, $c: ID!) { a: facilitator(id: $a) { id } c: facilitator(id: $c) { id } }`, {
+      a: program.partners[0].facilitatorIds[0],
+      c: program.partners[2].facilitatorIds[0],
+    });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'PARTNER_NODE_UNAVAILABLE', organisation: 'partner-0' });
+  });
+
+  it('loses the hub\'s access to a node that revokes the hub\'s key, naming the organisation', async () => {
+    nodeA.config.trustedHubKeys = [generateGatewayKeyPair().publicKey];
+    await nodeA.stop();
+    await nodeA.start();
+    const res = await dashboard();
+    expect(res.data?.program.deliveryPartners[0]).toMatchObject({ id: 'partner-0', facilitatorCount: null, sessionsHeld: null });
+    const refused = res.errors?.filter((e) => e.extensions?.organisation === 'partner-0') ?? [];
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE' && /refuses this hub's requests/.test(e.message))).toBe(true);
+    expect(res.data?.program.deliveryPartners[2]).toEqual((allHubHosted as any).program.deliveryPartners[2]);
+  });
+});
