@@ -72,7 +72,7 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
     .sort((a, b) => a.question.localeCompare(b.question));
 
   return (
-    <section className="view live" data-view="live-sessions">
+    <section className="view live-panel" data-view="live-sessions">
       <h3>
         Live sessions <span className={`dot ${events.error ? 'off' : 'on'}`} title={events.error ? 'not connected' : 'listening'} />
       </h3>
