@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { Chart, COLOURS } from './Chart';
+import { Bars, COLOURS } from './Chart';
 import { useAllPages } from './paging';
 import { Problem } from './Problem';
 import { Table } from './Table';
@@ -47,18 +46,13 @@ export function Accreditation({ partners }: { partners: { id: string; name: stri
       <h3>Facilitators and their accreditation</h3>
       <Problem error={all.error} />
       {complete ? (
-        <Chart label="Active facilitators by accreditation per partner">
-          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
-            <YAxis allowDecimals={false} />
-            <Tooltip />
-            <Legend verticalAlign="top" />
-            {keys.map((k, i) => (
-              <Bar key={k} dataKey={k} stackId="a" name={k.toLowerCase()} fill={COLOURS[i]} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        </Chart>
+        <Bars
+          label="Active facilitators by accreditation per partner"
+          data={rows}
+          x="name"
+          slanted
+          series={keys.map((k, i) => ({ key: k, name: k.toLowerCase(), colour: COLOURS[i], stack: 'facilitators' }))}
+        />
       ) : null}
       <Table
         name="Accreditation"

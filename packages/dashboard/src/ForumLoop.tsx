@@ -1,6 +1,5 @@
-import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
-import { Chart } from './Chart';
+import { Bars } from './Chart';
 import { dateTime } from './format';
 import { useAllPages } from './paging';
 import { Problem } from './Problem';
@@ -88,17 +87,16 @@ export function ForumLoop({ programId }: { programId: string }) {
       {program ? (
         <>
           <h3>Open items and responses per tier</h3>
-          <Chart label="Open items and responses per tier" height={240}>
-            <BarChart data={tiers} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="name" fontSize={12} />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Legend />
-              <Bar dataKey="openItems" name="Open items" fill="#d69e2e" isAnimationActive={false} />
-              <Bar dataKey="responses" name="Responses" fill="#38a169" isAnimationActive={false} />
-            </BarChart>
-          </Chart>
+          <Bars
+            label="Open items and responses per tier"
+            height={240}
+            data={tiers}
+            x="name"
+            series={[
+              { key: 'openItems', name: 'Open items', colour: '#d69e2e' },
+              { key: 'responses', name: 'Responses', colour: '#38a169' },
+            ]}
+          />
           <Table
             name="Forum tiers"
             columns={[

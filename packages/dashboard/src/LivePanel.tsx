@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { dateTime, suppressed } from './format';
+import { useAllPages } from './paging';
 import { Problem } from './Problem';
 import { Table } from './Table';
 
 const POLL_FIELDS = `id question status answerType session { id } results { suppressed responseCount minimumGroupSize averageRating options { label count } }`;
 const FIELDS = `id topic status currentPhase attendanceCount startsAt community { id name } organisation { id name }`;
-const NOW_LIVE = `query DashboardNowLive($p: ID!) { sessions(filter: { programId: $p, status: LIVE }, first: 50) { nodes { ${FIELDS} } } }`;
+const NOW_LIVE = `query DashboardNowLive($p: ID!, $o: ID, $after: String) {
+  sessions(filter: { programId: $p, organisationId: $o, status: LIVE }, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } }
+}`;
 const LIVE_SESSIONS = `subscription DashboardLiveSessions($p: ID!) { liveSessions(programId: $p) { ${FIELDS} } }`;
 const CHECK_INS = `subscription DashboardCheckIns($id: ID!) { sessionCheckIns(sessionId: $id) { id attendanceCount } }`;
 
@@ -50,10 +53,10 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
     [organisationId],
   );
 
-  const [nowLive] = useQuery({ query: NOW_LIVE, variables: { p: programId }, requestPolicy: 'network-only' });
+  const nowLive = useAllPages<LiveSession>(NOW_LIVE, { p: programId, o: organisationId ?? null }, (d) => d.sessions);
   useEffect(() => {
-    for (const s of (nowLive.data?.sessions?.nodes ?? []) as LiveSession[]) merge(s);
-  }, [nowLive.data, merge]);
+    for (const s of nowLive.nodes) merge(s);
+  }, [nowLive.nodes, merge]);
 
   const [events] = useSubscription({ query: LIVE_SESSIONS, variables: { p: programId } });
   useEffect(() => {
@@ -62,7 +65,8 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
   }, [events.data, merge]);
 
   const rows = useMemo(() => Object.values(sessions).sort((a, b) => b.seenAt - a.seenAt), [sessions]);
-  const followed = rows.filter((r) => r.status === 'LIVE').slice(0, FOLLOWED_SESSIONS);
+  const live = rows.filter((r) => r.status === 'LIVE');
+  const followed = live.slice(0, FOLLOWED_SESSIONS);
 
   const [polls, setPolls] = useState<Record<string, LivePoll>>({});
   const mergePoll = useCallback((poll: LivePoll) => setPolls((all) => ({ ...all, [poll.id]: { ...poll, seenAt: Date.now() } })), []);
@@ -72,11 +76,16 @@ export function LivePanel({ programId, organisationId }: { programId: string; or
     .sort((a, b) => a.question.localeCompare(b.question));
 
   return (
-    <section className="view live" data-view="live-sessions">
+    <section className="view live-panel" data-view="live-sessions">
       <h3>
         Live sessions <span className={`dot ${events.error ? 'off' : 'on'}`} title={events.error ? 'not connected' : 'listening'} />
       </h3>
       <Problem error={nowLive.error ?? events.error} />
+      {live.length > followed.length ? (
+        <p className="muted">
+          {live.length} sessions are live: the {FOLLOWED_SESSIONS} that changed last show check-ins and polls as they come; the others update when they change.
+        </p>
+      ) : null}
       {followed.map((s) => (
         <FollowCheckIns key={s.id} id={s.id} onChange={merge} />
       ))}

@@ -63,6 +63,7 @@ export function Outcomes({ programId }: { programId: string }) {
   const pairs = useMemo(() => confidence.nodes.filter((p) => p.confidencePhase === 'BEFORE' && p.confidencePair).map((p) => p.confidencePair!), [confidence.nodes]);
   const pairChart = pairs.filter((p) => p.change).map((p) => ({ question: p.question.length > 40 ? `${p.question.slice(0, 40)}…` : p.question, before: p.change!.averageBefore, after: p.change!.averageAfter }));
 
+  const newestFirst = useMemo(() => [...checkIns.nodes].sort((a, b) => askedAt(b).localeCompare(askedAt(a))), [checkIns.nodes]);
   const byMonth = useMemo(() => {
     const months = new Map<string, { month: string; shown: number; suppressed: number; ratingSum: number; rated: number }>();
     for (const c of checkIns.nodes) {
@@ -126,7 +127,7 @@ export function Outcomes({ programId }: { programId: string }) {
             <Tooltip />
             <Legend />
             <Bar yAxisId="count" dataKey="shown" stackId="c" name="Check-ins reported" fill="#90cdf4" isAnimationActive={false} />
-            <Bar yAxisId="count" dataKey="suppressed" stackId="c" name="Check-ins suppressed (too few answers)" fill="#e2e8f0" isAnimationActive={false} />
+            <Bar yAxisId="count" dataKey="suppressed" stackId="c" name="Check-ins suppressed (too few answers)" fill="#cbd5e0" isAnimationActive={false} />
             <Line yAxisId="rating" dataKey="averageRating" name="Average rating (1–5)" stroke="#2b6cb0" strokeWidth={2} isAnimationActive={false} connectNulls />
           </ComposedChart>
         </Chart>
@@ -141,7 +142,7 @@ export function Outcomes({ programId }: { programId: string }) {
           { label: 'Answers', text: (r) => (r.results.responseCount == null ? suppressed(r.results.minimumGroupSize) : String(r.results.responseCount)), sort: (r) => r.results.responseCount, numeric: true },
           { label: 'Average rating', text: (r) => (r.results.averageRating == null ? suppressed(r.results.minimumGroupSize) : r.results.averageRating.toFixed(2)), sort: (r) => r.results.averageRating, numeric: true },
         ]}
-        rows={checkIns.nodes}
+        rows={newestFirst}
         rowKey={(r) => r.id}
         empty={checkIns.error ? 'Unavailable right now.' : 'No check-ins asked in this program yet.'}
         loading={checkIns.fetching && { total: checkIns.totalCount }}

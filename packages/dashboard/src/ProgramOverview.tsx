@@ -1,9 +1,8 @@
 import { useMemo } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { useQuery } from 'urql';
 import { Accreditation } from './Accreditation';
 import { AttendanceTrend } from './AttendanceTrend';
-import { Chart } from './Chart';
+import { Bars } from './Chart';
 import { count, decimal, thisYear, unavailableServices } from './format';
 import { LivePanel } from './LivePanel';
 import { OverlapTable } from './OverlapTable';
@@ -117,15 +116,7 @@ export function ProgramOverview({ programId }: { programId: string }) {
           <h3>Delivery partners</h3>
           <Table name="Delivery partners" columns={columns} rows={rows} rowKey={(r) => r.id} />
           <h3>Sessions held per partner</h3>
-          <Chart label="Sessions held per partner">
-            <BarChart data={chart} margin={{ top: 8, right: 16, bottom: 64, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="name" angle={-25} textAnchor="end" interval={0} height={70} fontSize={12} />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Bar dataKey="sessionsHeld" name="Sessions held" fill="#2b6cb0" isAnimationActive={false} />
-            </BarChart>
-          </Chart>
+          <Bars label="Sessions held per partner" data={chart} x="name" slanted series={[{ key: 'sessionsHeld', name: 'Sessions held', colour: '#2b6cb0' }]} />
         </>
       ) : null}
       <AttendanceTrend programId={programId} />
@@ -134,15 +125,13 @@ export function ProgramOverview({ programId }: { programId: string }) {
 
       <h3>Communities of practice by maturity stage</h3>
       <Problem error={practice.error} />
-      <Chart label="Communities of practice by maturity stage" height={200}>
-        <BarChart data={stageRows.map((r) => ({ stage: r.stage.toLowerCase(), communities: r.communities.length }))} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="stage" fontSize={12} />
-          <YAxis allowDecimals={false} />
-          <Tooltip />
-          <Bar dataKey="communities" name="Communities" fill="#805ad5" isAnimationActive={false} />
-        </BarChart>
-      </Chart>
+      <Bars
+        label="Communities of practice by maturity stage"
+        height={200}
+        data={stageRows.map((r) => ({ stage: r.stage.toLowerCase(), communities: r.communities.length }))}
+        x="stage"
+        series={[{ key: 'communities', name: 'Communities', colour: '#805ad5' }]}
+      />
       <Table
         name="Maturity stages"
         columns={[

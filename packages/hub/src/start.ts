@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop().then(() => process.exit(0), () => process.exit(1)));
 
   const demo = env.SEED_DEMO === 'true' ? await seedDemo(hub, (line) => process.stdout.write(`${line}\n`)) : undefined;
-  process.stdout.write(`\nThe hub is running.\n  Gateway:  ${hub.gatewayUrl}\n`);
+  process.stdout.write(`\nThe hub is running.\n  Gateway:   ${hub.gatewayUrl}\n  Dashboard: ${hub.gatewayUrl.replace(/\/graphql$/, '/dashboard/')} (sign in with a token below)\n`);
   for (const name of SUBGRAPH_NAMES) process.stdout.write(`  ${name.padEnd(12)} ${hub.subgraphs[name].url()}\n`);
   if (demo) {
     const callers = await demoCallers(hub, demo.programId);
