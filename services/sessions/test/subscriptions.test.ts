@@ -215,8 +215,10 @@ describe('sessions subscriptions', () => {
 
   it('sends nothing for a change that was rolled back: a later committed change arrives first', async () => {
     const id = await schedule(comA, 'Before');
-    await start(id);
     const sub = await subscribe(SESSION_CHANGED, { id }, adminA);
+    await start(id);
+    // the start's own event first: it may still be on its way when the subscription starts otherwise
+    expect((await sub.next()).data?.sessionChanged).toMatchObject({ id, status: 'LIVE' });
     // a refused mutation (not one of the session's phases)
     const refused = await gql(adminA, `mutation($id: ID!) { setSessionPhase(input: { sessionId: $id, phase: "Nope" }) { id } }`, { id });
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
@@ -236,7 +238,7 @@ describe('sessions subscriptions', () => {
     });
     await run(adminA, `mutation($id: ID!) { updateSession(id: $id, input: { topic: "After" }) { id } }`, { id });
     expect((await sub.next()).data?.sessionChanged).toMatchObject({ id, topic: 'After' });
-    expect(sub.results).toHaveLength(1);
+    expect(sub.results).toHaveLength(2);
     sub.unsubscribe();
   });
 
