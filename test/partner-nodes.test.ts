@@ -40,7 +40,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     await Promise.all([nodeA.start(), nodeB.start()]);
     // partner-0's own admin moves it; the national manager moves partner-1
     await registerNode(hub, program.partners[0].admin, nodeA);
-    await registerNode(hub, program.manager, nodeB, 1000);
+    await registerNode(hub, program.manager, nodeB, 4000);
     moves = [await move(hub, program.partners[0].admin, nodeA, 'NODE'), await move(hub, program.manager, nodeB, 'NODE')];
   });
   afterAll(async () => {

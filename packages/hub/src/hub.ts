@@ -33,6 +33,8 @@ export interface HubOptions {
   appRole?: AppRole;
   accessScopeTtlMs?: number;
   limits?: Partial<OperationLimits>;
+  /** How often the gateway re-reads the partner-node registry (it also does after each registry mutation through it). Default 5 s. */
+  partnerNodeRefreshMs?: number;
 }
 
 export interface Hub {
@@ -102,6 +104,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       gatewayPrivateKey: keys.gateway.privateKey,
       accessScopeTtlMs: options.accessScopeTtlMs ?? 5000,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
+      partnerNodeRefreshMs: options.partnerNodeRefreshMs,
     });
     const gatewayUrl = await gateway.listen();
     const running = gateway;
