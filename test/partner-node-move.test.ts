@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { copyOrganisationRows, deleteRows, asSystem } from '@hub/node';
 import { createSmallProgram, type SmallProgram } from './support/fixtures';
 import { startTestHub, type TestHub } from './support/hub';
@@ -65,5 +69,40 @@ describe('moving an organisation to its own node and back', () => {
     expect((await hub.subgraphs.facilitators.dataSource.query(`SELECT count(*)::int AS n FROM facilitator WHERE organisation_id = 'partner-0'`))[0].n).toBe(3);
     const history = (await program.manager.query(HISTORY)).data?.partnerNodes[0].history.map((h: any) => [h.action, h.after.hosting]);
     expect(history).toEqual([['REGISTER', 'HUB'], ['MOVE', 'NODE'], ['MOVE', 'HUB']]);
+  });
+
+  it('does the same from the command line: npm run move-organisation -- --node-config … --to node, then --to hub', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'move-'));
+    const config = path.join(dir, 'partner-node.json');
+    writeFileSync(config, JSON.stringify({ organisation: 'partner-0', databases: node.config.databaseUrls, trustedHubKeys: node.config.trustedHubKeys }));
+    const env = {
+      ...process.env,
+      ...Object.fromEntries(['facilitators', 'sessions', 'feedback'].map((n) => [`${n.toUpperCase()}_DATABASE_URL`, hub.configs[n as 'sessions'].databaseUrl])),
+      PARTNERS_URL: hub.subgraphs.partners.url(),
+      HUB_GATEWAY_PRIVATE_KEY: hub.keys.gateway.privateKey,
+      HUB_GATEWAY_PUBLIC_KEY: hub.keys.gateway.publicKey,
+    };
+    // asynchronously: the hub it talks to runs in this process
+    const run = (to: string) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [path.resolve(__dirname, '../packages/node/dist/move-main.js'), '--node-config', config, '--to', to], { env }, (error, stdout, stderr) =>
+          resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const before = await summaries(hub.subgraphs, 'partner-0');
+    const there = await run('node');
+    expect(there.stderr).toBe('');
+    expect(there.status).toBe(0);
+    expect(there.stdout).toMatch(/partner-0's records are now hosted by the node/);
+    expect(await summaries(node.running!.subgraphs, 'partner-0')).toEqual(before);
+    const back = await run('hub');
+    expect(back.status).toBe(0);
+    expect(await summaries(hub.subgraphs, 'partner-0')).toEqual(before);
+    const history = (await program.manager.query(`{ partnerNodes { history { action changedBy after { hosting } } } }`)).data?.partnerNodes[0].history.slice(-2);
+    expect(history).toEqual([
+      { action: 'MOVE', changedBy: expect.stringMatching(/^move-organisation \(/), after: { hosting: 'NODE' } },
+      { action: 'MOVE', changedBy: expect.stringMatching(/^move-organisation \(/), after: { hosting: 'HUB' } },
+    ]);
+    expect((await run('sideways')).status).toBe(1);
   });
 });

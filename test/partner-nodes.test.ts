@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { generateGatewayKeyPair, nodeAudience, NODE_SUBGRAPH_NAMES, SCOPE_HEADER, ScopeSigner, withScope, SYSTEM_SCOPE } from '@hub/core';
+import { generateGatewayKeyPair, keyFingerprint, nodeAudience, NODE_SUBGRAPH_NAMES, SCOPE_HEADER, ScopeSigner, withScope, SYSTEM_SCOPE } from '@hub/core';
 import { copyOrganisationRows, ORGANISATION_TABLES } from '@hub/node';
 import { NATIONAL_DASHBOARD } from '../bench/src/workloads';
 import { createSmallProgram, type SmallProgram } from './support/fixtures';
@@ -40,7 +40,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     await Promise.all([nodeA.start(), nodeB.start()]);
     // partner-0's own admin moves it; the national manager moves partner-1
     await registerNode(hub, program.partners[0].admin, nodeA);
-    await registerNode(hub, program.manager, nodeB, 1000);
+    await registerNode(hub, program.manager, nodeB, 4000);
     moves = [await move(hub, program.partners[0].admin, nodeA, 'NODE'), await move(hub, program.manager, nodeB, 'NODE')];
   });
   afterAll(async () => {
@@ -282,5 +282,23 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE' && /refuses this hub's requests/.test(e.message))).toBe(true);
     expect(res.data?.program.deliveryPartners[2]).toEqual((allHubHosted as any).program.deliveryPartners[2]);
+  });
+
+  it('sends nothing to a node registered as trusting another hub key, and says so', async () => {
+    const otherKey = generateGatewayKeyPair().publicKey;
+    const res = await program.partners[0].admin.query(`mutation($i: RegisterPartnerNodeInput!) { registerPartnerNode(input: $i) { hubKeyFingerprint } }`, {
+      i: {
+        organisationId: 'partner-0',
+        hubKeyFingerprint: keyFingerprint(otherKey),
+        endpoints: NODE_SUBGRAPH_NAMES.map((n) => ({ subgraph: n.toUpperCase(), ...nodeA.running!.endpoints[n] })),
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    const before = nodeA.running!.subgraphs.sessions.statements.count;
+    const answer = await dashboard();
+    const errors = answer.errors?.filter((e) => e.extensions?.organisation === 'partner-0') ?? [];
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => /does not trust the key this hub signs with/.test(e.message))).toBe(true);
+    expect(nodeA.running!.subgraphs.sessions.statements.count).toBe(before);
   });
 });

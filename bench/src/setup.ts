@@ -61,7 +61,9 @@ export async function prepare(options: {
   const prefix = prefixFor(options.scale);
   const urls = databaseUrlsOf(options.serverUrl, prefix);
   if (!options.reuse) await Promise.all(SUBGRAPH_NAMES.map((n) => dropDatabase(urls[n])));
-  const hub = await startHub({ serverUrl: options.serverUrl, databasePrefix: prefix, gatewayPort: 0, logLevel: 'silent', ...options.hub });
+  // the fan-out workload registers its nodes through this gateway, which re-reads the registry at
+  // once; a timed re-read would add statements to the partners subgraph mid-measurement
+  const hub = await startHub({ serverUrl: options.serverUrl, databasePrefix: prefix, gatewayPort: 0, logLevel: 'silent', partnerNodeRefreshMs: 3_600_000, ...options.hub });
   try {
     const found = options.reuse ? await findDataset(urls, options.scale) : null;
     if (found) {

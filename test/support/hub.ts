@@ -28,6 +28,9 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     subgraphTimeoutMs: 5000,
     poolSize: 4,
     logLevel: 'silent',
+    // registry changes arrive through this gateway's own mutations, which re-read it at once; a
+    // timed re-read would add statements to the partners subgraph at random moments
+    partnerNodeRefreshMs: 600_000,
     ...options,
   });
   const query: TestHub['query'] = (q, variables, token) =>
@@ -60,6 +63,7 @@ export function gatewayConfigFor(hub: Hub, overrides: Partial<GatewayConfig> = {
     gatewayPrivateKey: hub.keys.gateway.privateKey,
     accessScopeTtlMs: 5000,
     limits: DEFAULT_LIMITS,
+    partnerNodeRefreshMs: 600_000,
     ...overrides,
   };
 }

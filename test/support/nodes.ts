@@ -69,7 +69,7 @@ export function testNode(hub: Hub, organisation: string, file: Partial<PartnerNo
 }
 
 /** Registers a running node at the hub through the gateway, as `caller`, with a time budget. */
-export async function registerNode(hub: Hub, caller: Caller, node: TestNode, timeBudgetMs = 2000): Promise<void> {
+export async function registerNode(hub: Hub, caller: Caller, node: TestNode, timeBudgetMs = 5000): Promise<void> {
   const running = node.running as PartnerNode;
   await mutate(caller, `mutation($i: RegisterPartnerNodeInput!) { registerPartnerNode(input: $i) { status } }`, {
     i: {

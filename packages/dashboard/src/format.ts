@@ -25,14 +25,18 @@ export function dateTime(iso: string | null | undefined): string {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-/** The services a query could not reach: SUBGRAPH_UNAVAILABLE errors, or the gateway itself on a network error. */
+/**
+ * The services a query could not reach: SUBGRAPH_UNAVAILABLE errors, a partner's own node
+ * (PARTNER_NODE_UNAVAILABLE, naming the organisation), or the gateway itself on a network error.
+ */
 export function unavailableServices(error: CombinedError | undefined): string[] {
   if (!error) return [];
   const names = new Set<string>();
   if (error.networkError) names.add('the gateway (network error)');
   for (const e of error.graphQLErrors) {
-    const ext = (e.extensions ?? {}) as { code?: string; serviceName?: string };
+    const ext = (e.extensions ?? {}) as { code?: string; serviceName?: string; organisation?: string };
     if (ext.code === 'SUBGRAPH_UNAVAILABLE') names.add(ext.serviceName ?? 'a service');
+    if (ext.code === 'PARTNER_NODE_UNAVAILABLE') names.add(`${ext.organisation ?? 'a partner'}'s partner node`);
   }
   return [...names];
 }

@@ -35,6 +35,8 @@ export interface HubOptions {
   limits?: Partial<OperationLimits>;
   /** Identical subgraph queries in flight share one request. Default true (the benchmark turns it off to compare). */
   shareIdenticalFetches?: boolean;
+  /** How often the gateway re-reads the partner-node registry (it also does after each registry mutation through it). Default 5 s. */
+  partnerNodeRefreshMs?: number;
 }
 
 export interface Hub {
@@ -105,6 +107,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       accessScopeTtlMs: options.accessScopeTtlMs ?? 5000,
       shareIdenticalFetches: options.shareIdenticalFetches ?? true,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
+      partnerNodeRefreshMs: options.partnerNodeRefreshMs,
     });
     const gatewayUrl = await gateway.listen();
     const running = gateway;
