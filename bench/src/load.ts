@@ -11,6 +11,10 @@ export interface LoadRequest {
   token: string;
   connections: number;
   durationSeconds: number;
+  /** Further headers (e.g. a subgraph's signed scope). */
+  headers?: Record<string, string>;
+  /** Requests take these (token, body) pairs in turn instead of `token` and `body` (e.g. a different participant each). */
+  varied?: { token: string; body: string }[];
 }
 
 export interface LoadResult {
@@ -32,6 +36,15 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
+/** Hands out the pairs in turn, each as the request's authorization and body. */
+function nextVaried(varied: { token: string; body: string }[]) {
+  let i = 0;
+  return (req: autocannon.Request) => {
+    const { token, body } = varied[i++ % varied.length];
+    return { ...req, body, headers: { ...req.headers, authorization: `Bearer ${token}` } };
+  };
+}
+
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const latencies: number[] = [];
   let firstError: string | undefined;
@@ -39,8 +52,9 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     {
       url: request.url,
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${request.token}` },
+      headers: { 'content-type': 'application/json', ...(request.token ? { authorization: `Bearer ${request.token}` } : {}), ...request.headers },
       body: request.body,
+      ...(request.varied ? { requests: [{ setupRequest: nextVaried(request.varied) }] } : {}),
       connections: request.connections,
       duration: request.durationSeconds,
       timeout: 30,

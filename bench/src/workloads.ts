@@ -2,13 +2,16 @@ import type { TokenRequest } from '@hub/hub';
 import { Pool } from 'pg';
 import type { Dataset } from './generate';
 
-export type WorkloadName = 'national' | 'partner' | 'list' | 'fanout';
-export const WORKLOAD_NAMES: WorkloadName[] = ['national', 'partner', 'list', 'fanout'];
+export type WorkloadName = 'national' | 'partner' | 'list' | 'subgraphs' | 'memory' | 'checkin' | 'live' | 'fanout';
+export const WORKLOAD_NAMES: WorkloadName[] = ['national', 'partner', 'list', 'subgraphs', 'memory', 'checkin', 'live', 'fanout'];
 /** What `npm run bench` runs unless told otherwise (`fanout` starts partner nodes: ask for it). */
-export const DEFAULT_WORKLOADS: WorkloadName[] = ['national', 'partner', 'list'];
+export const DEFAULT_WORKLOADS: WorkloadName[] = ['national', 'partner', 'list', 'subgraphs', 'memory', 'checkin', 'live'];
+
+/** The workloads that POST one fixed query (the others have their own runners). */
+export type QueryWorkloadName = 'national' | 'partner' | 'list' | 'fanout';
 
 export interface Workload {
-  name: WorkloadName;
+  name: QueryWorkloadName;
   title: string;
   caller: TokenRequest;
   query: string;
@@ -60,7 +63,7 @@ export const SESSION_LIST = `query SessionList($program: ID!) {
   }
 }`;
 
-export function workloads(dataset: Dataset): Record<WorkloadName, Workload> {
+export function workloads(dataset: Dataset): Record<QueryWorkloadName, Workload> {
   const period = { program: dataset.programId, from: dataset.from, to: dataset.to };
   const manager: TokenRequest = { role: 'national-manager', org: dataset.nationalId, programs: [dataset.programId] };
   const partner = dataset.partnerIds[0];

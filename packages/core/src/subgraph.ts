@@ -54,6 +54,11 @@ export interface Subgraph {
   events: EventBus;
   /** SQL statements requests have sent so far (tests assert batching with it). */
   statements: StatementCounter;
+  /**
+   * Executes one request in this process, without HTTP, exactly as the HTTP endpoint would with
+   * that signed scope (same context, transaction and plugins): the benchmark compares the two.
+   */
+  execute(request: { query: string; variables?: Record<string, unknown>; operationName?: string }, scopeToken: string): Promise<{ data?: unknown; errors?: readonly { message: string }[] }>;
   /** Starts listening on config.port (0: any free port); resolves to the GraphQL URL. */
   listen(port?: number): Promise<string>;
   /** URL of the GraphQL endpoint once listening. */
@@ -103,6 +108,22 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
   }
 
   const schema = await buildFederatedSchema(definition);
+  /** A request's context from its signed scope: the caller's scope, its transaction and loaders. */
+  const contextFor = async (token: string | string[] | undefined): Promise<RequestContext<unknown>> => {
+    if (typeof token !== 'string' || !token) throw unauthenticated(`${definition.name} answers only the hub gateway`);
+    const scope = await verifier.verify(token);
+    if (!scope) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
+    const transaction = await openScopedTransaction(requestDataSource, scope);
+    return {
+      requestId: randomUUID(),
+      scope,
+      db: transaction.manager,
+      transaction,
+      loaders: definition.createLoaders(transaction.manager, scope),
+      log,
+    };
+  };
+
   const app = express();
   const httpServer = http.createServer(app);
   const server = new ApolloServer<RequestContext<unknown>>({
@@ -152,21 +173,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
-        const token = req.headers[SCOPE_HEADER];
-        if (typeof token !== 'string' || !token) throw unauthenticated(`${definition.name} answers only the hub gateway`);
-        const scope = await verifier.verify(token);
-        if (!scope) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
-        const transaction = await openScopedTransaction(requestDataSource, scope);
-        return {
-          requestId: randomUUID(),
-          scope,
-          db: transaction.manager,
-          transaction,
-          loaders: definition.createLoaders(transaction.manager, scope),
-          log,
-        };
-      },
+      context: ({ req }) => contextFor(req.headers[SCOPE_HEADER]),
     }),
   );
 
@@ -191,6 +198,10 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     requestDataSource,
     events,
     statements,
+    async execute(request, scopeToken) {
+      const response = await server.executeOperation(request, { contextValue: await contextFor(scopeToken) });
+      return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'an incremental answer' }] };
+    },
     async listen(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
