@@ -34,10 +34,12 @@ bench/results/<date>-scale<N>.{md,json}.
   --duration S          seconds per run (default 20)
   --subscribers N       graphql-ws clients of the live workload (default 2000)
   --events N            check-ins the live workload measures (default 20)
-  --memory-seconds S    measured seconds of the memory workload, after 15 s of warm-up (default 120)
+  --memory-seconds S    measured seconds of the memory workload (default 120)
+  --memory-warm-up S    its warm-up before them (default 15)
   --nodes N             partner nodes of the fanout workload (default 20)
   --pool-size N         database connections per subgraph (default 10)
   --out DIR             the report's folder (default bench/results)
+  --prefix NAME         the databases' name prefix (default bench_s<scale>)
   --help                this text
 `;
 
@@ -125,15 +127,18 @@ async function main(): Promise<void> {
   const subscribers = numberArg(args, 'subscribers', 2000);
   const events = numberArg(args, 'events', 20);
   const memorySeconds = numberArg(args, 'memory-seconds', 120);
+  const memoryWarmUp = numberArg(args, 'memory-warm-up', 15);
+  const prefix = args.get('prefix') ?? prefixFor(scale);
+  if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`--prefix takes lower-case letters, digits and _, not ${prefix}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const server = await startServer(log);
-  const floor = new NationalFloor(databaseUrlsOf(server.url, prefixFor(scale)));
+  const floor = new NationalFloor(databaseUrlsOf(server.url, prefix));
   let hub: Hub | undefined;
   let fanOut: FanOut | undefined;
   const gateways = new Map<GatewayKind, GatewayChild>();
   try {
-    const prepared = await prepare({ serverUrl: server.url, scale, reuse, log, hub: { poolSize } });
+    const prepared = await prepare({ serverUrl: server.url, scale, prefix, reuse, log, hub: { poolSize } });
     hub = prepared.hub;
     const { dataset, generated } = prepared;
     if (generated) log(`Generated ${generated.totalRows.toLocaleString('en')} rows in ${generated.seconds.total.toFixed(1)} s`);
@@ -155,7 +160,7 @@ async function main(): Promise<void> {
 
     for (const name of names) {
       if (!HTTP_WORKLOADS.includes(name)) {
-        if (name === 'memory') report.memory = await runMemory({ gateway: hubGateway, workload: all.list, token: await hub.token({ ...all.list.caller, ttlSeconds: 6 * 3600 }), connections: 32, seconds: memorySeconds, log });
+        if (name === 'memory') report.memory = await runMemory({ gateway: hubGateway, workload: all.list, token: await hub.token({ ...all.list.caller, ttlSeconds: 6 * 3600 }), connections: 32, warmUpSeconds: memoryWarmUp, seconds: memorySeconds, log });
         if (name === 'subgraphs') report.subgraphs = await runSubgraphs({ hub, gatewayUrl: hubGateway.url, workload: all.list, token: await hub.token({ ...all.list.caller, ttlSeconds: 6 * 3600 }), connections, durationSeconds: Math.min(duration, 10), log });
         if (name === 'checkin') report.checkin = await runCheckins({ hub, gateway: hubGateway, dataset, sessionIds: (await live(21)).slice(1), connections, durationSeconds: duration, load, log });
         if (name === 'live') {
@@ -169,13 +174,13 @@ async function main(): Promise<void> {
           }
           log(`  p50 ${report.live.afterCommitMs.p50} ms, p99 ${report.live.afterCommitMs.p99} ms after the commit; ${report.live.upstreamSubscriptions} upstream; gateway RSS peak ${report.live.gatewayRssMiB.peak} MiB`);
         }
-        await quiesce(server.url, prefixFor(scale), log);
+        await quiesce(server.url, prefix, log);
         continue;
       }
       const w = all[name as QueryWorkloadName];
       if (name === 'fanout') {
         log(`fanout: starting ${nodeCount} partner nodes and moving a delivery partner onto each…`);
-        fanOut = await startFanOut({ hub, serverUrl: server.url, prefix: prefixFor(scale), dataset, count: nodeCount, log });
+        fanOut = await startFanOut({ hub, serverUrl: server.url, prefix: prefix, dataset, count: nodeCount, log });
       }
       // partner nodes are registered through the in-process hub gateway, which re-reads the registry at once
       const targets = name === 'fanout' ? [{ kind: 'hub' as GatewayKind, url: hub.gatewayUrl, pid: process.pid }] : [...gateways.values()].map((g) => ({ kind: g.kind, url: g.url, pid: g.pid }));
@@ -185,7 +190,7 @@ async function main(): Promise<void> {
         const warmUntil = Date.now() + 15_000;
         for (let i = 0; i < 5 && Date.now() < warmUntil; i++) await post(t.url, token, w).catch(() => undefined);
       }
-      await quiesce(server.url, prefixFor(scale), log);
+      await quiesce(server.url, prefix, log);
       const before = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, statementsOf(n)]));
       let answer: { body: string; data: any; error?: string };
       try {
@@ -217,7 +222,7 @@ async function main(): Promise<void> {
           const run = await load({ url: t.url, body: JSON.stringify({ query: w.query, variables: w.variables }), token, connections: c, durationSeconds: duration }, t.pid);
           log(`  ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms, p95 ${run.latencyMs.p95} ms, p99 ${run.latencyMs.p99} ms, ${run.errors.total} errors, peak RSS ${run.peakRssMiB} MiB`);
           runs.push({ ...run, gateway: t.kind, ...(invalid ? { invalid } : {}) });
-          await quiesce(server.url, prefixFor(scale), log);
+          await quiesce(server.url, prefix, log);
         }
       }
       reports.push({ name, title: w.title, caller: `${w.caller.role} ${w.caller.org}`, statements, responseBytes: Buffer.byteLength(body), checkError: answer.error, runs });

@@ -52,6 +52,7 @@ export class GatewayChild {
   static async start(start: GatewayStart): Promise<GatewayChild> {
     const child = fork(path.join(__dirname, 'gateway-process.js'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, '--expose-gc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
     const url = await new Promise<string>((resolve, reject) => {
@@ -67,6 +68,22 @@ export class GatewayChild {
 
   rssMiB(): number {
     return rssMiB(this.pid);
+  }
+
+  /**
+   * The gateway's RSS in MiB right after a full garbage collection in its process: what it still
+   * holds, without the garbage a collection would free (which the plain RSS includes).
+   */
+  rssAfterGcMiB(): Promise<number> {
+    return new Promise((resolve) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== 'gc') return;
+        this.child.off('message', onMessage);
+        resolve(this.rssMiB());
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'gc' });
+    });
   }
 
   /** The hub gateway's graphql-ws counts (zeros for the other gateways). */

@@ -141,6 +141,10 @@ async function main(start: GatewayStart): Promise<void> {
       const s = gateway?.subscriptions;
       const stats: GatewayStats = { clientCount: s?.clientCount ?? 0, sharedCount: s?.sharedCount ?? 0, upstreamCount: s?.upstreamCount ?? 0, upstreamConnections: s?.upstreamConnections ?? 0 };
       process.send?.({ type: 'stats', stats });
+    } else if (message.type === 'gc') {
+      // forked with --expose-gc: a full collection, so the parent reads what the heap still holds
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ type: 'gc' });
     } else if (message.type === 'stop') {
       void running.stop().finally(() => process.exit(0));
     }

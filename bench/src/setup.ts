@@ -54,11 +54,13 @@ export interface Prepared {
 export async function prepare(options: {
   serverUrl: string;
   scale: number;
+  /** The databases' name prefix (default `prefixFor(scale)`). */
+  prefix?: string;
   reuse: boolean;
   log: (line: string) => void;
   hub?: Partial<HubOptions>;
 }): Promise<Prepared> {
-  const prefix = prefixFor(options.scale);
+  const prefix = options.prefix ?? prefixFor(options.scale);
   const urls = databaseUrlsOf(options.serverUrl, prefix);
   if (!options.reuse) await Promise.all(SUBGRAPH_NAMES.map((n) => dropDatabase(urls[n])));
   // the fan-out workload registers its nodes through this gateway, which re-reads the registry at
