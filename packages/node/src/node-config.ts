@@ -37,7 +37,7 @@ export interface PartnerNodeConfig {
 const url = z.string().url();
 const fileSchema = z.object({
   organisation: z.string().regex(ORGANISATION_KEY, 'must be an organisation key (2 to 32 lowercase letters, digits or dashes)'),
-  host: z.string().default('127.0.0.1'),
+  host: z.string().optional(),
   ports: z
     .object({
       facilitators: z.number().int().min(0).max(65535).default(4201),
@@ -47,7 +47,7 @@ const fileSchema = z.object({
     .default({ facilitators: 4201, sessions: 4202, feedback: 4203 }),
   databaseUrl: url.optional(),
   databases: z.object({ facilitators: url.optional(), sessions: url.optional(), feedback: url.optional() }).default({}),
-  trustedHubKeys: z.array(z.string().min(1)).min(1, 'must list at least one hub key (HUB_GATEWAY_PUBLIC_KEY of the hub)'),
+  trustedHubKeys: z.array(z.string().min(1)).default([]),
   sharing: z
     .object({
       facilitatorContacts: z.boolean().default(false),
@@ -65,6 +65,10 @@ const envSchema = z.object({
   DATABASE_URL: url.optional(),
   DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('hub_app'),
   DATABASE_APP_PASSWORD: z.string().min(8).optional(),
+  /** Trusted in addition to the file's keys (the variable the hub's own subgraphs trust). */
+  HUB_GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
+  /** Where the services listen when the file does not say (e.g. 0.0.0.0 in a container). */
+  HOST: z.string().min(1).optional(),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -85,14 +89,18 @@ export function parsePartnerNodeConfig(file: unknown, env: Record<string, string
     if (!own) throw new ConfigError(`Missing configuration: set databaseUrl (or databases.${name}) in the node config, or DATABASE_URL`);
     databaseUrls[name] = own;
   }
+  const trustedHubKeys = [...new Set([...c.trustedHubKeys, ...(e.HUB_GATEWAY_PUBLIC_KEY ? [e.HUB_GATEWAY_PUBLIC_KEY] : [])].map(pemFromEnv))];
+  if (trustedHubKeys.length === 0) {
+    throw new ConfigError('Invalid partner node config:\n  trustedHubKeys: must list at least one hub key (HUB_GATEWAY_PUBLIC_KEY of the hub), in the file or in HUB_GATEWAY_PUBLIC_KEY');
+  }
   if (e.NODE_ENV === 'production' && !e.DATABASE_APP_PASSWORD) throw new ConfigError('Missing configuration: set DATABASE_APP_PASSWORD in production');
   return {
     organisation: c.organisation,
-    host: c.host,
+    host: c.host ?? e.HOST ?? '127.0.0.1',
     ports: c.ports,
     databaseUrls,
     appRole: { name: e.DATABASE_APP_ROLE, password: e.DATABASE_APP_PASSWORD ?? DEV_APP_PASSWORD },
-    trustedHubKeys: c.trustedHubKeys.map(pemFromEnv),
+    trustedHubKeys,
     sharing: { contacts: c.sharing.facilitatorContacts, sessions: c.sharing.sessionDetails, engagements: c.sharing.engagementPlans },
     poolSize: c.poolSize,
     migrate: c.migrate,
