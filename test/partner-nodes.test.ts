@@ -156,6 +156,81 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(new Set(polls.map((id) => id.split('.')[0]))).toEqual(new Set(['partner-0', 'partner-1', 'partner-2']));
   });
 
+  it('pages through the national community list and the program\'s communities merged across the hub and both nodes, by name whatever its case, nothing twice', async () => {
+    // names whose order depends on case and accents, each organisation on its own deployment
+    const names: Record<string, string[]> = { 'partner-0': ['beta circle', 'Ōtautahi circle'], 'partner-1': ['Alpha circle', 'gamma circle'], 'partner-2': ['Delta circle', 'alpha circle'] };
+    for (const p of program.partners) {
+      for (const name of names[p.id]) {
+        const res = await p.admin.query(
+          `mutation($o: ID!, $p: ID!, $n: String!) { createCommunity(input: { organisationId: $o, programId: $p, kind: COMMUNITY_OF_PRACTICE, name: $n, mode: ONLINE }) { id } }`,
+          { o: p.id, p: program.programId, n: name },
+        );
+        expect(res.errors).toBeUndefined();
+      }
+    }
+    // each organisation's own list, read from its own deployment: the merged list must hold these, in name order (case aside)
+    const own = await Promise.all(program.partners.map((p) => p.admin.query(`query($o: ID!) { communities(filter: { organisationId: $o }, first: 100) { nodes { id name } } }`, { o: p.id })));
+    const all = own.flatMap((r) => r.data?.communities.nodes as { id: string; name: string }[]);
+    expect(all).toHaveLength(12);
+    const key = (c: { id: string; name: string }) => [c.name.toLowerCase(), c.id] as const;
+    const expected = [...all].sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x[0] === y[0] ? (x[1] < y[1] ? -1 : 1) : x[0] < y[0] ? -1 : 1;
+    });
+    expect(expected.map((c) => c.name).slice(0, 5)).toEqual(['Alpha circle', 'alpha circle', 'beta circle', 'Delta circle', 'gamma circle']);
+    expect(expected.at(-1)?.name).toBe('Ōtautahi circle');
+    const pageThrough = async (root: boolean) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const list = `communities(first: 5, after: $after) { totalCount nodes { id name } pageInfo { hasNextPage endCursor } }`;
+        const res: any = root
+          ? await program.manager.query(`query($after: String) { list: ${list} }`, { after })
+          : await program.manager.query(`query($p: ID!, $after: String) { program(id: $p) { list: ${list} } }`, { p: program.programId, after });
+        expect(res.errors).toBeUndefined();
+        const connection = root ? res.data.list : res.data.program.list;
+        expect(connection.totalCount).toBe(12);
+        expect(connection.nodes.length).toBeLessThanOrEqual(5);
+        seen.push(...connection.nodes.map((n: { id: string }) => n.id));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      return seen;
+    };
+    expect(await pageThrough(true)).toEqual(expected.map((c) => c.id));
+    expect(await pageThrough(false)).toEqual(expected.map((c) => c.id));
+  });
+
+  it('pages through the national facilitator list merged across the hub and both nodes: names it may see by name, withheld ones after them', async () => {
+    // both agree at the hub to share facilitator contacts with the national manager; partner-1's node agrees too, partner-0's does not; partner-2 (hub-hosted) does not share
+    const open = `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: true }) { shareFacilitatorContacts } }`;
+    for (const p of program.partners.slice(0, 2)) expect((await p.admin.query(open, { p: program.programId })).errors).toBeUndefined();
+    const own = await Promise.all(program.partners.map((p) => p.admin.query(`query($o: ID!) { facilitators(filter: { organisationId: $o }, first: 100) { nodes { id } } }`, { o: p.id })));
+    const ids = own.flatMap((r) => (r.data?.facilitators.nodes as { id: string }[]).map((f) => f.id));
+    expect(ids).toHaveLength(6);
+    const seen: { id: string; displayName: string | null }[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const res: any = await program.manager.query(
+        `query($after: String) { facilitators(first: 4, after: $after) { totalCount nodes { id displayName } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.facilitators.totalCount).toBe(6);
+      seen.push(...res.data.facilitators.nodes);
+      if (!res.data.facilitators.pageInfo.hasNextPage) break;
+      after = res.data.facilitators.pageInfo.endCursor;
+    }
+    expect(seen.map((f) => f.id).sort()).toEqual([...ids].sort());
+    const named = seen.filter((f) => f.displayName !== null);
+    const withheld = seen.filter((f) => f.displayName === null);
+    expect(named.length).toBeGreaterThan(0);
+    expect(withheld.length).toBeGreaterThan(0);
+    // every visible name before every withheld one, the withheld by ID
+    expect(seen.slice(0, named.length)).toEqual(named);
+    expect(withheld.map((f) => f.id)).toEqual([...withheld.map((f) => f.id)].sort());
+  });
+
   it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {
     await nodeB.stop();
     const res = await dashboard();
@@ -255,14 +330,16 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   });
 
   it('says which node-hosted organisations a national list it cannot merge yet does not include', async () => {
-    const national = await program.manager.query(`{ communities(first: 1) { totalCount } }`);
-    expect(national.data?.communities.totalCount).toBe(2); // partner-2's, the one the hub hosts
+    // search results come best match first, by a relevance each deployment computes over its own rows
+    const search = `{ searchResources(query: "parenting", first: 1) { totalCount } }`;
+    const national = await program.manager.query(search);
+    expect(national.data?.searchResources.totalCount).toBe(0);
     const missing = (national.errors ?? []).filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE').map((e) => e.extensions?.organisation);
     expect(missing.sort()).toEqual(['partner-0', 'partner-1']);
-    const hubHosted = await program.partners[2].admin.query(`{ communities(first: 1) { totalCount } }`);
+    const hubHosted = await program.partners[2].admin.query(search);
     expect(hubHosted.errors).toBeUndefined();
-    expect(hubHosted.data?.communities.totalCount).toBe(2);
   });
+
 
   it('refuses one operation across a node-hosted organisation and another, naming the node-hosted one', async () => {
     const res = await program.manager.query(`query($a: ID!, $c: ID!) { a: facilitator(id: $a) { id } c: facilitator(id: $c) { id } }`, {

@@ -4,12 +4,14 @@ import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode, 
 /**
  * National root lists answered by the hub and every partner node in the caller's reach and merged
  * into one page: each is ordered by a keyset whose values its cursors hold (`packages/core`
- * `encodeCursor`), so a cursor of the merged list means the same on every deployment.
- * Lists ordered by names are left out: PostgreSQL's collation and JavaScript would not agree on
- * the merged order (docs/partner-nodes.md "Not yet").
+ * `encodeCursor`), so a cursor of the merged list means the same on every deployment. Names are
+ * ordered by a lower-case key compared byte by byte (collation "C") on every deployment, which is
+ * the code-point order the merge compares them in, whatever each server's locale.
  */
 export const NATIONAL_LISTS: Record<string, { subgraph: NodeSubgraphName; direction: 'ASC' | 'DESC' }> = {
   sessions: { subgraph: 'sessions', direction: 'ASC' }, // SESSION_ORDER: starts_at, id
+  communities: { subgraph: 'sessions', direction: 'ASC' }, // COMMUNITY_ORDER: name_key, id
+  facilitators: { subgraph: 'facilitators', direction: 'ASC' }, // facilitatorOrder: names hidden?, family_key, given_key, id
   polls: { subgraph: 'feedback', direction: 'DESC' }, // POLL_ORDER: created_at, id, newest first
 };
 
@@ -35,6 +37,12 @@ const rootFields = (document: DocumentNode): FieldNode[] =>
 
 export const isNationalList = (f: FieldNode, subgraph: NodeSubgraphName) => NATIONAL_LISTS[f.name.value]?.subgraph === subgraph;
 
+/** The list field also asking for each item's cursor and whether more follow, as the merge needs. */
+export function withListKeys(f: FieldNode): FieldNode {
+  if (!f.selectionSet) return f;
+  return { ...f, selectionSet: { ...f.selectionSet, selections: [...f.selectionSet.selections, field(CURSORS, 'edges', ['cursor']), field(PAGE, 'pageInfo', ['hasNextPage'])] } };
+}
+
 /**
  * The operation with every national list also asking for each item's cursor and whether more
  * follow, which the merge needs whatever the client selected; null when it has no national list.
@@ -42,16 +50,12 @@ export const isNationalList = (f: FieldNode, subgraph: NodeSubgraphName) => NATI
 export function withMergeKeys(document: DocumentNode, subgraph: NodeSubgraphName): DocumentNode | null {
   const operation = operationOf(document);
   if (!operation || !rootFields(document).some((f) => isNationalList(f, subgraph))) return null;
-  const selections = operation.selectionSet.selections.map((s) =>
-    s.kind === Kind.FIELD && isNationalList(s, subgraph) && s.selectionSet
-      ? { ...s, selectionSet: { ...s.selectionSet, selections: [...s.selectionSet.selections, field(CURSORS, 'edges', ['cursor']), field(PAGE, 'pageInfo', ['hasNextPage'])] } }
-      : s,
-  );
+  const selections = operation.selectionSet.selections.map((s) => (s.kind === Kind.FIELD && isNationalList(s, subgraph) ? withListKeys(s) : s));
   return { ...document, definitions: document.definitions.map((d) => (d === operation ? { ...operation, selectionSet: { ...operation.selectionSet, selections } } : d)) };
 }
 
 /** The `first` a list was asked for (20 when not given, as PageArgs). */
-function firstOf(f: FieldNode, variables: Record<string, unknown>): number {
+export function firstOf(f: FieldNode, variables: Record<string, unknown>): number {
   const argument = f.arguments?.find((a) => a.name.value === 'first')?.value;
   if (argument?.kind === Kind.INT) return Number(argument.value);
   if (argument?.kind === Kind.VARIABLE && typeof variables[argument.name.value] === 'number') return variables[argument.name.value] as number;
@@ -67,17 +71,28 @@ function keyOf(cursor: string): unknown[] {
   }
 }
 
+/** Strings by code point, as PostgreSQL compares text in collation "C" (UTF-8 bytes); numbers by value. */
 function compare(a: unknown[], b: unknown[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const [x, y] = [a[i], b[i]];
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
+    return byCodePoint(String(x ?? ''), String(y ?? ''));
   }
   return 0;
 }
 
-type Connection = Record<string, unknown> & {
+function byCodePoint(x: string, y: string): number {
+  const [a, b] = [x[Symbol.iterator](), y[Symbol.iterator]()];
+  for (;;) {
+    const [p, q] = [a.next(), b.next()];
+    if (p.done || q.done) return p.done && q.done ? 0 : p.done ? -1 : 1;
+    const d = p.value.codePointAt(0)! - q.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+export type Connection = Record<string, unknown> & {
   [CURSORS]?: { cursor: string }[];
   [PAGE]?: { hasNextPage: boolean };
   nodes?: unknown[];
@@ -91,7 +106,7 @@ type Connection = Record<string, unknown> & {
  * cut at `first`; totals added; `endCursor` the last item's (valid on every deployment) and
  * `hasNextPage` true when any deployment had more or the merge left some out.
  */
-function mergeConnection(pages: (Connection | null | undefined)[], first: number, direction: 'ASC' | 'DESC'): Connection | null {
+export function mergeConnection(pages: (Connection | null | undefined)[], first: number, direction: 'ASC' | 'DESC'): Connection | null {
   const present = pages.filter((p): p is Connection => !!p);
   if (!present.length) return null;
   const items = present.flatMap((p) => (p[CURSORS] ?? []).map((e, j) => ({ key: keyOf(e.cursor), cursor: e.cursor, node: p.nodes?.[j], edge: p.edges?.[j] })));

@@ -4,7 +4,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQ
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
-import { mergePrograms, PROGRAM_MERGE, programFields } from './program-aggregates';
+import { mergePrograms, PROGRAM_MERGE, programFields, withProgramListKeys } from './program-aggregates';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
@@ -52,11 +52,11 @@ interface NodeTarget {
  *   node or to the hub's own subgraph, all at once, and the answers are put back in the order asked.
  * - A root fetch (query or mutation) whose arguments name records of one node-hosted organisation
  *   goes to that node; one that names a node-hosted organisation and others is refused.
- * - A national root list ordered by time (national-lists.ts: `sessions`, `polls`) is asked of the
+ * - A national root list (national-lists.ts: `sessions`, `communities`, `polls`) is asked of the
  *   hub and every node in the caller's reach at once and merged into one page (cursors valid on
  *   every deployment, totals added).
- * - Program entities' counts and per-organisation rows are asked of the hub and every node in
- *   reach and merged (program-aggregates.ts).
+ * - Program entities' counts, per-organisation rows and lists (`communities`) are asked of the hub
+ *   and every node in reach and merged (program-aggregates.ts).
  * - Other national answers (other root fields naming no organisation, other Program fields) lack
  *   node-hosted organisations' records until their fan-out exists: the answer says so with a
  *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
@@ -182,10 +182,14 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const fields = programFields(document);
     const reach = this.inReach(options.context);
     const merged = fields.filter((f) => PROGRAM_MERGE[f.name.value]);
-    const ask = (): Incoming => ({ ...options, request: { ...options.request, http: undefined } });
+    // lists to merge need each item's cursor from every deployment, the hub's included
+    const lists = reach.length > 0 && merged.some((f) => PROGRAM_MERGE[f.name.value] === 'list');
+    const keyed = lists ? withProgramListKeys(document) : undefined;
+    const query = keyed && print(keyed);
+    const ask = (): Incoming => ({ ...options, ...(keyed ? { document: keyed } : {}), request: { ...options.request, ...(query ? { query } : {}), http: undefined } });
     const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...(merged.length ? reach : []).map((o) => this.fromNode(o, ask(), count))]);
     const parts = [hub, ...nodes];
-    const entities = mergePrograms(merged, parts.map((p) => ((p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? [])));
+    const entities = mergePrograms(merged, parts.map((p) => ((p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? [])), options.request.variables ?? {});
     const errors = parts.flatMap((p) => p.errors ?? []);
     const response = { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
     return merged.length === fields.length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);

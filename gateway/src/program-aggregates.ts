@@ -1,4 +1,5 @@
-import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { firstOf, mergeConnection, withListKeys, type Connection } from './national-lists';
 
 /**
  * How a Program field of the facilitators, sessions and feedback subgraphs combines when the hub
@@ -6,10 +7,12 @@ import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from '
  * counts are added; per-organisation rows are put together in organisation order (each
  * organisation's rows come whole from the one deployment that holds it, with small-group
  * suppression already applied to its own polls, so nothing suppressed becomes visible by
- * merging). Fields not listed (e.g. `retention`, `engagementOverlaps`, `communities`) need every
+ * merging); lists are merged into one page in their order (`communities`, by name key), as the
+ * national root lists are. Fields not listed (e.g. `retention`, `engagementOverlaps`) need every
  * organisation's records at once and stay the hub's.
  */
-export const PROGRAM_MERGE: Record<string, 'sum' | 'by-organisation'> = {
+export const PROGRAM_MERGE: Record<string, 'sum' | 'by-organisation' | 'list'> = {
+  communities: 'list',
   sessionCount: 'sum',
   pollCount: 'sum',
   feedbackResponseCount: 'sum',
@@ -33,11 +36,25 @@ export function programFields(document: DocumentNode): FieldNode[] {
   return fields;
 }
 
+/** The `_entities` operation with the Program list fields to merge also asking for their merge keys. */
+export function withProgramListKeys(document: DocumentNode): DocumentNode {
+  const rewrite = (set: SelectionSetNode, onProgram: boolean): SelectionSetNode => ({
+    ...set,
+    selections: set.selections.map((s): SelectionNode => {
+      if (s.kind === Kind.INLINE_FRAGMENT) return { ...s, selectionSet: rewrite(s.selectionSet, s.typeCondition?.name.value === 'Program') };
+      if (s.kind === Kind.FIELD && s.name.value === '_entities' && s.selectionSet) return { ...s, selectionSet: rewrite(s.selectionSet, false) };
+      if (s.kind === Kind.FIELD && onProgram && PROGRAM_MERGE[s.name.value] === 'list') return withListKeys(s);
+      return s;
+    }),
+  });
+  return { ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: rewrite(d.selectionSet, false) } : d)) };
+}
+
 type Entity = Record<string, unknown> | null;
 const organisationOf = (row: unknown) => String((row as { organisation?: { id?: unknown } } | null)?.organisation?.id ?? '');
 
 /** Program entities as the hub (`parts[0]`) and the nodes answered them, merged field by field. */
-export function mergePrograms(fields: FieldNode[], parts: Entity[][]): Entity[] {
+export function mergePrograms(fields: FieldNode[], parts: Entity[][], variables: Record<string, unknown>): Entity[] {
   return (parts[0] ?? []).map((hub, i) => {
     if (!hub) return hub;
     const merged: Record<string, unknown> = { ...hub };
@@ -47,6 +64,8 @@ export function mergePrograms(fields: FieldNode[], parts: Entity[][]): Entity[] 
       const rule = PROGRAM_MERGE[f.name.value];
       if (rule === 'sum') merged[key] = values.length ? values.reduce((n: number, v) => n + (v as number), 0) : null;
       if (rule === 'by-organisation') merged[key] = values.length ? (values as unknown[][]).flat().sort((a, b) => organisationOf(a).localeCompare(organisationOf(b))) : null;
+      // with the hub alone (no node in reach), its page was asked without merge keys and stands as it is
+      if (rule === 'list') merged[key] = parts.length > 1 ? mergeConnection(values as Connection[], firstOf(f, variables), 'ASC') : (values[0] ?? null);
     }
     return merged;
   });

@@ -43,32 +43,26 @@ export function facilitatorQuery(ds: EntityManager, match: FacilitatorMatch, nam
   return qb;
 }
 
-/** Facilitators are listed by family name, then given name. */
-const BY_NAME: KeysetOrder<Facilitator> = {
-  columns: ['facilitator.familyName', 'facilitator.givenName', 'facilitator.id'],
-  values: (f) => [f.familyName, f.givenName, f.id],
-  accepts: (v) => v.every((x) => typeof x === 'string'),
-};
-
 /**
- * The list order for a caller. Facilitators whose names it may see come by family name, then
- * given name; those whose names are withheld follow, by ID, so that neither their place in the
- * list nor a cursor (which holds the sort values) tells anything about their names. Used with
- * `facilitatorQuery(…, names)`, which binds the parameters.
+ * The list order for a caller: facilitators whose names it may see come by family name, then given
+ * name (case aside: `family_key`, `given_key`, compared byte by byte, so that every deployment, the
+ * hub's and each partner node's, orders them alike and the gateway can merge their pages); those
+ * whose names are withheld follow, by ID, so that neither their place in the list nor a cursor
+ * (which holds the sort values) tells anything about their names. Every cursor has the same four
+ * values whoever asks. Used with `facilitatorQuery(…, names)`, which binds the parameters.
  */
 export function facilitatorOrder(names: NameVisibility): KeysetOrder<Facilitator> {
-  const visible = visibleNames(names);
-  if (!visible) return BY_NAME;
+  const visible = visibleNames(names)?.sql ?? 'true';
   const organisations = new Set(names.organisations);
-  const sees = (f: Facilitator) => organisations.has(f.organisationId) || f.id === names.self;
+  const sees = (f: Facilitator) => names.all || organisations.has(f.organisationId) || f.id === names.self;
   return {
     columns: [
-      `(CASE WHEN ${visible.sql} THEN 0 ELSE 1 END)`,
-      `(CASE WHEN ${visible.sql} THEN facilitator.familyName ELSE '' END)`,
-      `(CASE WHEN ${visible.sql} THEN facilitator.givenName ELSE '' END)`,
-      'facilitator.id',
+      `(CASE WHEN ${visible} THEN 0 ELSE 1 END)`,
+      `(CASE WHEN ${visible} THEN facilitator.family_key ELSE '' END)`,
+      `(CASE WHEN ${visible} THEN facilitator.given_key ELSE '' END)`,
+      'facilitator.id COLLATE "C"',
     ],
-    values: (f) => (sees(f) ? [0, f.familyName, f.givenName, f.id] : [1, '', '', f.id]),
+    values: (f) => (sees(f) ? [0, f.familyKey, f.givenKey, f.id] : [1, '', '', f.id]),
     accepts: ([hidden, family, given, id]) =>
       (hidden === 0 || hidden === 1) && typeof family === 'string' && typeof given === 'string' && typeof id === 'string',
   };

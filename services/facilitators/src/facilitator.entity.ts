@@ -26,6 +26,13 @@ export class Facilitator {
   @Column('text', { name: 'family_name' })
   familyName: string;
 
+  /** The names in lower case, compared byte by byte: what lists sort by (migration 1767000100000); written by PostgreSQL. */
+  @Column({ type: 'text', name: 'family_key', insert: false, update: false })
+  readonly familyKey: string;
+
+  @Column({ type: 'text', name: 'given_key', insert: false, update: false })
+  readonly givenKey: string;
+
   get displayName(): string {
     return `${this.givenName} ${this.familyName}`;
   }

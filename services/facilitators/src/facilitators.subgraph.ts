@@ -8,6 +8,7 @@ import { createFacilitatorsLoaders, type FacilitatorsLoaders } from './loaders';
 import { FacilitatorsInitial1763800100000 } from './migrations/1763800100000-facilitators-initial';
 import { FacilitatorsRowSecurity1763800100001 } from './migrations/1763800100001-facilitators-row-security';
 import { MembershipRules1765200000000 } from './migrations/1765200000000-membership-rules';
+import { FacilitatorNameKeys1767000100000 } from './migrations/1767000100000-facilitator-name-keys';
 import { CommunityMembershipRules } from './membership-rules.entity';
 import {
   CommunityRulesResolver,
@@ -41,7 +42,7 @@ export const facilitatorsDefinition: SubgraphDefinition<FacilitatorsLoaders> = {
   ],
   referenceResolvers: facilitatorsReferences,
   entities: [Facilitator, TrainingCourse, TrainingRecord, CommunityMembership, CommunityMembershipRules],
-  migrations: [FacilitatorsInitial1763800100000, FacilitatorsRowSecurity1763800100001, MembershipRules1765200000000],
+  migrations: [FacilitatorsInitial1763800100000, FacilitatorsRowSecurity1763800100001, MembershipRules1765200000000, FacilitatorNameKeys1767000100000],
   createLoaders: createFacilitatorsLoaders,
 };
 

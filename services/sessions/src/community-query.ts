@@ -20,9 +20,13 @@ export function whereCommunities<T extends ObjectLiteral>(qb: SelectQueryBuilder
   return qb;
 }
 
-/** Communities are listed by name; the ID breaks ties. */
+/**
+ * Communities are listed by name, case aside (`name_key`: the name in lower case, compared byte by
+ * byte, so every deployment orders them alike and the gateway can merge the hub's and the partner
+ * nodes' pages); the ID breaks ties, compared byte by byte too.
+ */
 export const COMMUNITY_ORDER: KeysetOrder<Community> = {
-  columns: ['community.name', 'community.id'],
-  values: (c) => [c.name, c.id],
+  columns: ['community.name_key', 'community.id COLLATE "C"'],
+  values: (c) => [c.nameKey, c.id],
   accepts: (values) => values.every((v) => typeof v === 'string'),
 };

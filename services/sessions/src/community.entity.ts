@@ -59,6 +59,10 @@ export class Community {
   @Column('text')
   name: string;
 
+  /** The name in lower case, compared byte by byte: what lists sort by (migration 1767000000000); written by PostgreSQL. */
+  @Column({ type: 'text', name: 'name_key', insert: false, update: false })
+  readonly nameKey: string;
+
   @Field()
   @Column('text')
   purpose: string;
