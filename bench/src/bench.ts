@@ -18,6 +18,13 @@ import { numberArg, parseArgs, prepare, prefixFor, startServer, databaseUrlsOf }
 import { runSubgraphs } from './subgraphs';
 import { DEFAULT_WORKLOADS, hubFigures, NationalFloor, WORKLOAD_NAMES, workloads, type PartnerFigures, type QueryWorkloadName, type Workload, type WorkloadName } from './workloads';
 
+/**
+ * The hub's gateway runs with a bounded old generation (docker-compose.yml): with Node.js's default
+ * limit (a share of the machine's memory) V8 lets its heap grow lazily to several times what the
+ * gateway holds, and the RSS keeps climbing under load although the heap in use does not.
+ */
+const HUB_GATEWAY_NODE_OPTIONS = ['--max-old-space-size=256'];
+
 const HELP = `npm run bench -- [options]
 
 Generates a program at a scale factor (or reuses one), starts the four subgraphs in this process
@@ -40,6 +47,8 @@ bench/results/<date>-scale<N>.{md,json}.
   --pool-size N         database connections per subgraph (default 10)
   --out DIR             the report's folder (default bench/results)
   --prefix NAME         the databases' name prefix (default bench_s<scale>)
+  --gateway-node-options=F   Node.js flags of the hub's gateway processes (default
+                        ${HUB_GATEWAY_NODE_OPTIONS.join(' ')}, as docker-compose.yml runs it; = for none)
   --help                this text
 `;
 
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
   const memorySeconds = numberArg(args, 'memory-seconds', 120);
   const memoryWarmUp = numberArg(args, 'memory-warm-up', 15);
   const prefix = args.get('prefix') ?? prefixFor(scale);
+  const gatewayNodeOptions = (args.get('gateway-node-options') ?? HUB_GATEWAY_NODE_OPTIONS.join(' ')).split(/\s+/).filter(Boolean);
   if (!/^[a-z][a-z0-9_]*$/.test(prefix)) throw new Error(`--prefix takes lower-case letters, digits and _, not ${prefix}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -144,7 +154,8 @@ async function main(): Promise<void> {
     if (generated) log(`Generated ${generated.totalRows.toLocaleString('en')} rows in ${generated.seconds.total.toFixed(1)} s`);
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, hub!.subgraphs[n].url()])) as Record<SubgraphName, string>;
     for (const kind of gatewayKinds) {
-      gateways.set(kind, await GatewayChild.start({ kind, subgraphUrls, keys: hub.keys }));
+      // the other gateways run with Node.js defaults, as they come
+      gateways.set(kind, await GatewayChild.start({ kind, subgraphUrls, keys: hub.keys }, kind.startsWith('hub') ? gatewayNodeOptions : []));
       log(`${kind} gateway at ${gateways.get(kind)!.url} (pid ${gateways.get(kind)!.pid})`);
     }
     const hubGateway = gateways.get('hub')!;
@@ -166,7 +177,7 @@ async function main(): Promise<void> {
         if (name === 'live') {
           log(`live: ${subscribers} subscribers on one live session, ${events} check-ins…`);
           // a gateway process of its own, so what it holds is the subscribers' cost, not what earlier load left on its heap
-          const liveGateway = await GatewayChild.start({ kind: 'hub', subgraphUrls, keys: hub.keys });
+          const liveGateway = await GatewayChild.start({ kind: 'hub', subgraphUrls, keys: hub.keys }, gatewayNodeOptions);
           try {
             report.live = await runLiveFanOut({ hub, gateway: liveGateway, dataset, sessionId: (await live(21))[0], subscribers, events, log });
           } finally {
@@ -298,7 +309,7 @@ async function main(): Promise<void> {
       shape: datasetShape(scale),
       dataset,
       generation: generated ? { rows: generated.rows, totalRows: generated.totalRows, seconds: generated.seconds } : 'reused',
-      settings: { durationSeconds: duration, connections, subgraphPoolSize: poolSize, gateways: gatewayKinds },
+      settings: { durationSeconds: duration, connections, subgraphPoolSize: poolSize, gateways: gatewayKinds, gatewayNodeOptions },
       workloads: reports,
       floor: floorReport,
       ratio,

@@ -49,10 +49,11 @@ export class GatewayChild {
     return this.url.replace(/^http/, 'ws');
   }
 
-  static async start(start: GatewayStart): Promise<GatewayChild> {
+  /** `nodeOptions`: V8 and Node.js flags for the gateway's process, e.g. `--max-old-space-size=256`. */
+  static async start(start: GatewayStart, nodeOptions: string[] = []): Promise<GatewayChild> {
     const child = fork(path.join(__dirname, 'gateway-process.js'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [...process.execArgv, '--expose-gc'],
+      execArgv: [...process.execArgv, '--expose-gc', ...nodeOptions],
       env: { ...process.env, NODE_ENV: 'production' },
     });
     const url = await new Promise<string>((resolve, reject) => {
@@ -71,15 +72,16 @@ export class GatewayChild {
   }
 
   /**
-   * The gateway's RSS in MiB right after a full garbage collection in its process: what it still
-   * holds, without the garbage a collection would free (which the plain RSS includes).
+   * Right after a full garbage collection in the gateway's process: its RSS and the JavaScript
+   * heap still in use, in MiB. The heap in use is what the gateway holds on to (a leak shows
+   * there); the RSS also keeps heap pages V8 has not handed back yet.
    */
-  rssAfterGcMiB(): Promise<number> {
+  afterGc(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
     return new Promise((resolve) => {
-      const onMessage = (m: { type: string }) => {
+      const onMessage = (m: { type: string; heapUsed?: number }) => {
         if (m.type !== 'gc') return;
         this.child.off('message', onMessage);
-        resolve(this.rssMiB());
+        resolve({ rssMiB: this.rssMiB(), heapUsedMiB: Math.round(((m.heapUsed ?? 0) * 10) / MiB) / 10 });
       };
       this.child.on('message', onMessage);
       this.child.send({ type: 'gc' });

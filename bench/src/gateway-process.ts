@@ -144,7 +144,7 @@ async function main(start: GatewayStart): Promise<void> {
     } else if (message.type === 'gc') {
       // forked with --expose-gc: a full collection, so the parent reads what the heap still holds
       (globalThis as { gc?: () => void }).gc?.();
-      process.send?.({ type: 'gc' });
+      process.send?.({ type: 'gc', heapUsed: process.memoryUsage().heapUsed });
     } else if (message.type === 'stop') {
       void running.stop().finally(() => process.exit(0));
     }

@@ -28,14 +28,14 @@ export async function runMemory(options: { gateway: GatewayChild; workload: Work
   log(`memory: ${workload.name} at ${connections} connections, ${warmUpSeconds} s warm-up…`);
   await load({ url: gateway.url, body, token, connections, durationSeconds: warmUpSeconds }, gateway.pid);
   const afterWarmUp = gateway.rssMiB();
-  const afterWarmUpGc = await gateway.rssAfterGcMiB();
+  const warm = await gateway.afterGc();
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(gateway.rssMiB()), 1000);
-  log(`  then ${options.seconds} s measured (RSS ${afterWarmUp} MiB, ${afterWarmUpGc} MiB after a full collection)…`);
+  log(`  then ${options.seconds} s measured (RSS ${afterWarmUp} MiB; after a full collection ${warm.rssMiB} MiB, heap in use ${warm.heapUsedMiB} MiB)…`);
   const run = await load({ url: gateway.url, body, token, connections, durationSeconds: options.seconds }, gateway.pid);
   clearInterval(timer);
   const end = gateway.rssMiB();
-  const endGc = await gateway.rssAfterGcMiB();
+  const done = await gateway.afterGc();
   const window = Math.max(1, Math.min(WINDOW_SECONDS, Math.floor(samples.length / 2)));
   const firstMedian = median(samples.slice(0, window));
   const lastMedian = median(samples.slice(-window));
@@ -48,12 +48,13 @@ export async function runMemory(options: { gateway: GatewayChild; workload: Work
     requests: run.requests,
     errors: run.errors.total,
     rssMiB: { afterWarmUp, end, min: Math.min(...all), max: Math.max(...all) },
-    afterGcMiB: { afterWarmUp: afterWarmUpGc, end: endGc, growthPercent: percentChange(afterWarmUpGc, endGc) },
+    afterGcMiB: { afterWarmUp: warm.rssMiB, end: done.rssMiB, growthPercent: percentChange(warm.rssMiB, done.rssMiB) },
+    heapUsedAfterGcMiB: { afterWarmUp: warm.heapUsedMiB, end: done.heapUsedMiB, growthPercent: percentChange(warm.heapUsedMiB, done.heapUsedMiB) },
     medianMiB: { windowSeconds: window, first: firstMedian, last: lastMedian, growthPercent: percentChange(firstMedian, lastMedian) },
     every10sMiB: samples.filter((_, i) => (i + 1) % 10 === 0),
   };
   log(
-    `  after a full collection ${afterWarmUpGc} → ${endGc} MiB (${report.afterGcMiB.growthPercent}%), median of the first and last ${window} s ${firstMedian} → ${lastMedian} MiB (${report.medianMiB.growthPercent}%), ${run.requests} requests, ${run.errors.total} errors`,
+    `  after a full collection ${warm.rssMiB} → ${done.rssMiB} MiB (${report.afterGcMiB.growthPercent}%), heap in use ${warm.heapUsedMiB} → ${done.heapUsedMiB} MiB (${report.heapUsedAfterGcMiB.growthPercent}%), median of the first and last ${window} s ${firstMedian} → ${lastMedian} MiB (${report.medianMiB.growthPercent}%), ${run.requests} requests, ${run.errors.total} errors`,
   );
   return report;
 }

@@ -72,6 +72,8 @@ export interface MemoryReport {
   rssMiB: { afterWarmUp: number; end: number; min: number; max: number };
   /** RSS right after a full garbage collection, after the warm-up and after the run; growth in percent. */
   afterGcMiB: { afterWarmUp: number; end: number; growthPercent: number };
+  /** The JavaScript heap in use right after those collections: what the gateway holds on to. */
+  heapUsedAfterGcMiB: { afterWarmUp: number; end: number; growthPercent: number };
   /** Median RSS of the first and of the last `windowSeconds` of the run; growth in percent. */
   medianMiB: { windowSeconds: number; first: number; last: number; growthPercent: number };
   /** RSS every 10 s of the measured run. */
@@ -91,7 +93,7 @@ export interface BenchReport {
   shape: DatasetShape;
   dataset: Dataset;
   generation: Pick<GenerateSummary, 'rows' | 'totalRows' | 'seconds'> | 'reused';
-  settings: { durationSeconds: number; connections: number[]; subgraphPoolSize: number; gateways: GatewayKind[] };
+  settings: { durationSeconds: number; connections: number[]; subgraphPoolSize: number; gateways: GatewayKind[]; gatewayNodeOptions: string[] };
   workloads: WorkloadReport[];
   floor?: {
     iterations: number;
@@ -156,7 +158,7 @@ export function targets(r: BenchReport): { target: string; measured: string; ver
     r.memory
       ? {
           target: `Memory within 10% over ${r.memory.seconds} s at ${r.memory.connections} connections once warm`,
-          measured: `after a full collection ${ms(r.memory.afterGcMiB.afterWarmUp)} → ${ms(r.memory.afterGcMiB.end)} MiB (${signed(r.memory.afterGcMiB.growthPercent)}%); median of the first and last ${r.memory.medianMiB.windowSeconds} s ${ms(r.memory.medianMiB.first)} → ${ms(r.memory.medianMiB.last)} MiB (${signed(r.memory.medianMiB.growthPercent)}%); max ${ms(r.memory.rssMiB.max)} MiB`,
+          measured: `after a full collection ${ms(r.memory.afterGcMiB.afterWarmUp)} → ${ms(r.memory.afterGcMiB.end)} MiB (${signed(r.memory.afterGcMiB.growthPercent)}%); median of the first and last ${r.memory.medianMiB.windowSeconds} s ${ms(r.memory.medianMiB.first)} → ${ms(r.memory.medianMiB.last)} MiB (${signed(r.memory.medianMiB.growthPercent)}%); max ${ms(r.memory.rssMiB.max)} MiB; heap in use after a full collection ${ms(r.memory.heapUsedAfterGcMiB.afterWarmUp)} → ${ms(r.memory.heapUsedAfterGcMiB.end)} MiB`,
           verdict: verdict(Math.abs(r.memory.afterGcMiB.growthPercent) <= 10 && Math.abs(r.memory.medianMiB.growthPercent) <= 10),
         }
       : { target: 'Memory within 10% over a 2-minute run once warm', measured: '–', verdict: 'not run' },
@@ -180,7 +182,7 @@ export function markdown(r: BenchReport): string {
   lines.push(`- ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB memory, ${r.machine.platform}`);
   lines.push(`- Node.js ${r.machine.node}; PostgreSQL ${r.machine.postgres} (${r.machine.postgresServer}), on the same machine`);
   lines.push(
-    `- the four subgraphs in the benchmark's process (${r.settings.subgraphPoolSize} database connections each); each gateway in a process of its own; autocannon and the graphql-ws clients in processes of their own`,
+    `- the four subgraphs in the benchmark's process (${r.settings.subgraphPoolSize} database connections each); each gateway in a process of its own${r.settings.gatewayNodeOptions?.length ? ` (the hub's with ${r.settings.gatewayNodeOptions.map((o) => `\`${o}\``).join(' ')}, as docker-compose.yml runs it; the others with Node.js defaults)` : ''}; autocannon and the graphql-ws clients in processes of their own`,
   );
   lines.push('- gateways compared:');
   for (const g of r.settings.gateways) lines.push(`  - \`${g}\`: ${GATEWAY_TITLES[g]}`);
@@ -251,7 +253,7 @@ export function markdown(r: BenchReport): string {
     const m = r.memory;
     lines.push('', '## Memory over a long run', '');
     lines.push(
-      `\`${m.workload}\` at ${m.connections} connections through the hub's gateway: ${m.warmUpSeconds} s of warm-up, then ${m.seconds} s measured (${m.requests.toLocaleString('en')} requests, ${m.errors} errors). RSS right after a full garbage collection: ${ms(m.afterGcMiB.afterWarmUp)} MiB after the warm-up, ${ms(m.afterGcMiB.end)} MiB after the run (${signed(m.afterGcMiB.growthPercent)}%). Median RSS under load: ${ms(m.medianMiB.first)} MiB over the first ${m.medianMiB.windowSeconds} s, ${ms(m.medianMiB.last)} MiB over the last ${m.medianMiB.windowSeconds} s (${signed(m.medianMiB.growthPercent)}%). Plain samples: ${ms(m.rssMiB.afterWarmUp)} MiB after the warm-up, ${ms(m.rssMiB.end)} MiB at the end, between ${ms(m.rssMiB.min)} and ${ms(m.rssMiB.max)} MiB; every 10 s: ${m.every10sMiB.map(ms).join(', ')} MiB. A collected heap's RSS is a sawtooth, so growth compares collected and median figures rather than two single samples.`,
+      `\`${m.workload}\` at ${m.connections} connections through the hub's gateway: ${m.warmUpSeconds} s of warm-up, then ${m.seconds} s measured (${m.requests.toLocaleString('en')} requests, ${m.errors} errors). Right after a full garbage collection, RSS ${ms(m.afterGcMiB.afterWarmUp)} MiB after the warm-up and ${ms(m.afterGcMiB.end)} MiB after the run (${signed(m.afterGcMiB.growthPercent)}%), JavaScript heap in use ${ms(m.heapUsedAfterGcMiB.afterWarmUp)} → ${ms(m.heapUsedAfterGcMiB.end)} MiB (${signed(m.heapUsedAfterGcMiB.growthPercent)}%: what the gateway holds on to). Median RSS under load: ${ms(m.medianMiB.first)} MiB over the first ${m.medianMiB.windowSeconds} s, ${ms(m.medianMiB.last)} MiB over the last ${m.medianMiB.windowSeconds} s (${signed(m.medianMiB.growthPercent)}%). Plain samples: ${ms(m.rssMiB.afterWarmUp)} MiB after the warm-up, ${ms(m.rssMiB.end)} MiB at the end, between ${ms(m.rssMiB.min)} and ${ms(m.rssMiB.max)} MiB; every 10 s: ${m.every10sMiB.map(ms).join(', ')} MiB. A collected heap's RSS is a sawtooth, so growth compares collected and median figures rather than two single samples.`,
     );
   }
   if (r.subgraphs) {
