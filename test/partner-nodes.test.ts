@@ -23,6 +23,10 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     held: sessionCount(status: ENDED) feedbackResponseCount pollCount
     participationByPartner(from: $from, to: $to) { organisation { id } communities sessionsHeld attendance averagePerSession members }
     outcomeSummary { organisation { id } responseCount averageRating }
+    retention(maxSessions: 4) { sessionNumber communities cohort retained share attendance }
+    shares: retention(maxSessions: 4) { share }
+    attendanceTrend(from: $from, to: $to, interval: WEEK) { periodStart sessionsHeld attendance averagePerSession }
+    forumSummary { tier tierLevel openItems responses averageDaysToResponse }
   } }`;
   const programFigures = () => program.manager.query(PROGRAM_FIGURES, { p: program.programId, ...period });
 
@@ -67,12 +71,17 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(res.data?.program.deliveryPartners.map((p: any) => p.sessionsHeld)).toEqual([4, 4, 4]);
   });
 
-  it('adds up the program\'s counts and puts together its per-partner rows across the hub and both nodes, as when all was hub-hosted', async () => {
+  it('adds up the program\'s counts, puts together its per-partner rows and folds its retention and trend across the hub and both nodes, as when all was hub-hosted', async () => {
     const res = await programFigures();
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual(programAllHubHosted);
     expect(res.data?.program.held).toBe(12);
     expect(res.data?.program.participationByPartner.map((p: any) => p.organisation.id)).toEqual(['partner-0', 'partner-1', 'partner-2']);
+    // retention and the trend folded across the three deployments: counts added, ratios from the added counts
+    expect(res.data?.program.retention[0]).toMatchObject({ sessionNumber: 1, communities: 6 });
+    expect(res.data?.program.retention[0].cohort).toBeGreaterThan(0);
+    expect(res.data?.program.shares).toEqual(res.data?.program.retention.map((r: any) => ({ share: r.share })));
+    expect(res.data?.program.attendanceTrend.reduce((n: number, p: any) => n + p.sessionsHeld, 0)).toBe(12);
   });
 
   it('keeps each node\'s databases to its own organisation\'s rows, and the database refuses any other', async () => {
@@ -201,6 +210,39 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(await pageThrough(false)).toEqual(expected.map((c) => c.id));
   });
 
+  it('pages through the program\'s forum items, newest first, and sums its forum summary across the hub and both nodes', async () => {
+    // a partner forum on each node, one at the hub (partner-2), an item raised in each, a second later each
+    const raised: string[] = [];
+    for (const p of [program.partners[0], program.partners[2], program.partners[1]]) {
+      const forum = await p.admin.query(
+        `mutation($o: ID!, $p: ID!) { createCommunity(input: { organisationId: $o, programId: $p, kind: FORUM, name: "Local forum", mode: ONLINE, tier: "local", tierLevel: 3 }) { id } }`,
+        { o: p.id, p: program.programId },
+      );
+      expect(forum.errors).toBeUndefined();
+      const item = await p.admin.query(`mutation($f: ID!) { raiseForumItem(input: { forumId: $f, title: "Interpreters", description: "" }) { id } }`, { f: forum.data?.createCommunity.id });
+      expect(item.errors).toBeUndefined();
+      raised.push(item.data?.raiseForumItem.id);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const res: any = await program.manager.query(
+        `query($p: ID!, $after: String) { program(id: $p) { forumItems(first: 2, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+        { p: program.programId, after },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.program.forumItems.totalCount).toBe(3);
+      seen.push(...res.data.program.forumItems.nodes.map((n: { id: string }) => n.id));
+      if (!res.data.program.forumItems.pageInfo.hasNextPage) break;
+      after = res.data.program.forumItems.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...raised].reverse());
+    const summary = await program.manager.query(`query($p: ID!) { program(id: $p) { forumSummary { tier tierLevel openItems responses averageDaysToResponse } } }`, { p: program.programId });
+    expect(summary.errors).toBeUndefined();
+    expect(summary.data?.program.forumSummary).toEqual([{ tier: 'local', tierLevel: 3, openItems: 3, responses: 0, averageDaysToResponse: null }]);
+  });
+
   it('pages through the national facilitator list merged across the hub and both nodes: names it may see by name, withheld ones after them', async () => {
     // both agree at the hub to share facilitator contacts with the national manager; partner-1's node agrees too, partner-0's does not; partner-2 (hub-hosted) does not share
     const open = `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: true }) { shareFacilitatorContacts } }`;
@@ -324,6 +366,35 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
       expect(event.errors).toBeUndefined();
       expect(event.data?.sessionChanged).toEqual({ id, status: 'LIVE', facilitators: [{ displayName: 'Fac Ilitator' }, { displayName: 'Fac Ilitator' }] });
       live.close();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('follows the whole program live across the hub and the nodes, one upstream subscription at each (partner-1\'s node is down: the others\' events still come)', async () => {
+    const schedule = async (partner: SmallProgram['partners'][number]) => {
+      const startsAt = new Date(Date.now() + 3_600_000);
+      const res = await partner.admin.query(
+        `mutation($c: ID!, $s: DateTimeISO!, $e: DateTimeISO!, $f: [ID!]!) { scheduleSession(input: { communityId: $c, topic: "Live", startsAt: $s, endsAt: $e, facilitatorIds: $f }) { id } }`,
+        { c: partner.groupIds[1], s: startsAt.toISOString(), e: new Date(startsAt.getTime() + 3_600_000).toISOString(), f: partner.facilitatorIds },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data?.scheduleSession.id as string;
+    };
+    const onNode = await schedule(program.partners[0]);
+    const atHub = await schedule(program.partners[2]);
+    const client = liveClient(hub.gatewayUrl, program.manager.token);
+    try {
+      const live = subscribe(client, `subscription($p: ID!) { liveSessions(programId: $p) { id status community { name } } }`, { p: program.programId });
+      await waitFor(() => nodeA.running!.subgraphs.sessions.events.subscriptionCount === 1 && hub.subgraphs.sessions.events.subscriptionCount === 1);
+      for (const [partner, id] of [[program.partners[0], onNode], [program.partners[2], atHub]] as const) {
+        expect((await partner.admin.query(`mutation($id: ID!) { startSession(id: $id) { status } }`, { id })).errors).toBeUndefined();
+        const event = await live.next();
+        expect(event.errors).toBeUndefined();
+        expect(event.data?.liveSessions).toEqual({ id, status: 'LIVE', community: { name: 'Group 1' } });
+      }
+      live.close();
+      await waitFor(() => nodeA.running!.subgraphs.sessions.events.subscriptionCount === 0 && hub.subgraphs.sessions.events.subscriptionCount === 0);
     } finally {
       await client.dispose();
     }

@@ -16,7 +16,7 @@ import { DASHBOARD_DIST_PATH, type GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { changesRegistry, NodeRegistry } from './node-registry';
 import { operationLimitRules } from './operation-limits';
-import { PartnerRoutingDataSource, subscriptionNode } from './partner-routing';
+import { PartnerRoutingDataSource, subscriptionTargets } from './partner-routing';
 import { partnerReportHandler } from './partner-report';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { SubscriptionPlanner } from './subscription-plans';
@@ -123,7 +123,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   await registry.start();
 
   const planner = new SubscriptionPlanner(supergraphSdl, () => Object.fromEntries(dataSources));
-  const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer, (fetch) => subscriptionNode(registry, fetch));
+  const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer, (fetch, scope) => subscriptionTargets(registry, fetch, scope));
   const subscriptions = serveGatewaySubscriptions({
     httpServer,
     path: '/graphql',

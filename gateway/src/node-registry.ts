@@ -61,6 +61,11 @@ export class NodeRegistry {
   }
 
   /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
+  /** Node-hosted organisations whose records a caller of `scope` may read. */
+  inReach(scope: { role: string; organisations: readonly string[] }): string[] {
+    return this.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+  }
+
   nodeOf(organisation: string): NodeRoute | undefined {
     return this.routes.get(organisation);
   }

@@ -4,7 +4,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQ
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
-import { mergePrograms, PROGRAM_MERGE, programFields, withProgramListKeys } from './program-aggregates';
+import { mergePrograms, needsMergeFields, PROGRAM_MERGE, programFields, withProgramMergeFields } from './program-aggregates';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
@@ -30,14 +30,22 @@ export function owningOrganisation(rep: Representation): string | null {
 }
 
 /**
- * The node an upstream subscription goes to: the node hosting the one organisation its arguments
- * name (e.g. `sessionChanged(id)` of a node-hosted session); otherwise the hub's subgraph.
+ * Where an upstream subscription goes: to the node hosting the one organisation its arguments
+ * name (e.g. `sessionChanged(id)` of a node-hosted session); when they name none (e.g.
+ * `liveSessions(programId)`), to the hub's subgraph and every node in the caller's reach, whose
+ * events the gateway passes on together; otherwise to the hub's subgraph (`undefined`).
  */
-export function subscriptionNode(registry: NodeRegistry, fetch: PrimaryFetch): UpstreamTarget | undefined {
-  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return undefined;
+export function subscriptionTargets(registry: NodeRegistry, fetch: PrimaryFetch, scope: GatewayContext['scope']): (UpstreamTarget | undefined)[] {
+  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return [undefined];
+  const subgraph = fetch.serviceName as NodeSubgraphName;
+  const at = (route: NodeRoute): UpstreamTarget => ({ url: route.endpoints[subgraph].wsUrl, audience: nodeAudience(route.organisation), organisation: route.organisation });
   const named = [...organisationsNamed(parse(fetch.operation), fetch.variables)];
-  const route = named.length === 1 ? registry.nodeOf(named[0]) : undefined;
-  return route && { url: route.endpoints[fetch.serviceName as NodeSubgraphName].wsUrl, audience: nodeAudience(route.organisation) };
+  if (named.length === 1) {
+    const route = registry.nodeOf(named[0]);
+    return [route && at(route)];
+  }
+  if (named.length > 1) return [undefined];
+  return [undefined, ...registry.inReach(scope).map((o) => at(registry.nodeOf(o) as NodeRoute))];
 }
 
 interface NodeTarget {
@@ -55,8 +63,9 @@ interface NodeTarget {
  * - A national root list (national-lists.ts: `sessions`, `communities`, `polls`) is asked of the
  *   hub and every node in the caller's reach at once and merged into one page (cursors valid on
  *   every deployment, totals added).
- * - Program entities' counts, per-organisation rows and lists (`communities`) are asked of the hub
- *   and every node in reach and merged (program-aggregates.ts).
+ * - Program entities' counts, per-organisation rows, lists (`communities`, `forumItems`) and rows
+ *   to fold (`retention`, `attendanceTrend`, `forumSummary`) are asked of the hub and every node
+ *   in reach and merged (program-aggregates.ts, program-folds.ts).
  * - Other national answers (other root fields naming no organisation, other Program fields) lack
  *   node-hosted organisations' records until their fan-out exists: the answer says so with a
  *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
@@ -107,7 +116,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
 
   /** Node-hosted organisations whose records the caller may read. */
   private inReach({ scope }: GatewayContext): string[] {
-    return this.registry.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+    return this.registry.inReach(scope);
   }
 
   /** A national root fetch asked of the hub and every node in reach at once, its lists merged into one page. */
@@ -182,9 +191,8 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const fields = programFields(document);
     const reach = this.inReach(options.context);
     const merged = fields.filter((f) => PROGRAM_MERGE[f.name.value]);
-    // lists to merge need each item's cursor from every deployment, the hub's included
-    const lists = reach.length > 0 && merged.some((f) => PROGRAM_MERGE[f.name.value] === 'list');
-    const keyed = lists ? withProgramListKeys(document) : undefined;
+    // lists and folds need more than the client selected from every deployment, the hub's included
+    const keyed = reach.length > 0 && needsMergeFields(merged) ? withProgramMergeFields(document) : undefined;
     const query = keyed && print(keyed);
     const ask = (): Incoming => ({ ...options, ...(keyed ? { document: keyed } : {}), request: { ...options.request, ...(query ? { query } : {}), http: undefined } });
     const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...(merged.length ? reach : []).map((o) => this.fromNode(o, ask(), count))]);

@@ -89,9 +89,13 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
           if (message.kind === 'lost') {
             result = {
               errors: [
-                new GraphQLError(`The ${message.serviceName} service is unavailable; the subscription resumes when it is back (events meanwhile are missed)`, {
-                  extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: message.serviceName },
-                }),
+                message.organisation
+                  ? new GraphQLError(`${message.organisation}'s partner node is unavailable; its ${message.serviceName} events resume when it is back (events meanwhile are missed)`, {
+                      extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation: message.organisation, serviceName: message.serviceName },
+                    })
+                  : new GraphQLError(`The ${message.serviceName} service is unavailable; the subscription resumes when it is back (events meanwhile are missed)`, {
+                      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: message.serviceName },
+                    }),
               ],
             };
           } else {
@@ -102,7 +106,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
           for (const l of listeners) l(result);
         });
       };
-      const closeUpstream = upstream.subscribe(plan.primary, (audience) => options.signer.sign(context.scope, audience), onMessage);
+      const closeUpstream = upstream.subscribe(plan.primary, context.scope, (audience) => options.signer.sign(context.scope, audience), onMessage);
       entry = { listeners, close: closeUpstream };
       shared.set(key, entry);
     }

@@ -1,23 +1,30 @@
-import { SCOPE_HEADER, SYSTEM_SCOPE, type ScopeSigner } from '@hub/core';
+import { SCOPE_HEADER, SYSTEM_SCOPE, type AccessScope, type ScopeSigner } from '@hub/core';
 import type { ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { PrimaryFetch } from './subscription-plans';
 
-/** What an upstream subscription reports: an event, or that its subgraph went away (it comes back by itself). */
-export type UpstreamMessage = { kind: 'event'; result: ExecutionResult } | { kind: 'lost'; serviceName: string };
+/**
+ * What an upstream subscription reports: an event, or that its subgraph went away (it comes back
+ * by itself); `organisation` when that subgraph is the organisation's partner node.
+ */
+export type UpstreamMessage = { kind: 'event'; result: ExecutionResult } | { kind: 'lost'; serviceName: string; organisation?: string };
 
 /** Where an upstream subscription goes when not to the hub's own subgraph: a partner node. */
 export interface UpstreamTarget {
   url: string;
   /** The audience the node accepts scopes for. */
   audience: string;
+  /** The organisation whose node it is. */
+  organisation: string;
 }
 
 interface Open {
   serviceName: string;
   /** The connection it runs on (a subgraph, or a partner node's subgraph). */
   clientKey: string;
+  /** What its subscribers are told when that connection drops. */
+  lost: UpstreamMessage;
   /** Subscribes (again), with a freshly signed scope. */
   start(): void;
   stop(): void;
@@ -38,8 +45,11 @@ export class UpstreamSubscriptions {
   constructor(
     private readonly urls: () => Record<string, string>,
     private readonly signer: ScopeSigner,
-    /** A partner node that holds what `fetch` subscribes to, if any (docs/partner-nodes.md). */
-    private readonly nodeFor: (fetch: PrimaryFetch) => UpstreamTarget | undefined = () => undefined,
+    /**
+     * Where `fetch`, subscribed under `scope`, goes: `undefined` for the hub's own subgraph, a
+     * partner node, or several when each holds some of what it follows (docs/partner-nodes.md).
+     */
+    private readonly targetsFor: (fetch: PrimaryFetch, scope: AccessScope) => (UpstreamTarget | undefined)[] = () => [undefined],
   ) {}
 
   /** Upstream subscriptions open now (tests and the benchmark read it). */
@@ -52,10 +62,20 @@ export class UpstreamSubscriptions {
     return this.connections;
   }
 
-  /** Subscribes to `fetch` upstream under the scope `scopeToken(audience)` signs; returns how to unsubscribe. */
-  subscribe(fetch: PrimaryFetch, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
-    const target = this.nodeFor(fetch);
+  /**
+   * Subscribes to `fetch` upstream, at each place that holds some of it, under `scope` as
+   * `scopeToken(audience)` signs it; every place's events go to `onMessage`. Returns how to unsubscribe.
+   */
+  subscribe(fetch: PrimaryFetch, scope: AccessScope, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
+    const stops = this.targetsFor(fetch, scope).map((target) => this.subscribeAt(fetch, target, scopeToken, onMessage));
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
+
+  private subscribeAt(fetch: PrimaryFetch, target: UpstreamTarget | undefined, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
     const clientKey = `${fetch.serviceName} ${target?.url ?? ''}`;
+    const lost: UpstreamMessage = { kind: 'lost', serviceName: fetch.serviceName, ...(target ? { organisation: target.organisation } : {}) };
     let dispose: (() => void) | undefined;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
@@ -63,14 +83,15 @@ export class UpstreamSubscriptions {
     const entry: Open = {
       serviceName: fetch.serviceName,
       clientKey,
+      lost,
       onMessage,
       start: () => {
         dispose?.();
         dispose = undefined;
-        void scopeToken(target?.audience).then((scope) => {
+        void scopeToken(target?.audience).then((scopeHeader) => {
           if (stopped) return;
           dispose = this.client(fetch.serviceName, clientKey, target).subscribe(
-            { query: fetch.operation, operationName: fetch.operationName, variables: fetch.variables, extensions: { scope } },
+            { query: fetch.operation, operationName: fetch.operationName, variables: fetch.variables, extensions: { scope: scopeHeader } },
             {
               next: (result) => {
                 failures = 0;
@@ -78,7 +99,7 @@ export class UpstreamSubscriptions {
               },
               // refused or broken upstream: tell the subscribers, try again shortly with a fresh scope
               error: () => {
-                onMessage({ kind: 'lost', serviceName: fetch.serviceName });
+                onMessage(lost);
                 if (stopped) return;
                 retry = setTimeout(entry.start, Math.min(250 * 2 ** failures++, 5000));
               },
@@ -127,7 +148,7 @@ export class UpstreamSubscriptions {
           // before the subgraph is back); graphql-ws keeps trying to connect meanwhile
           for (const entry of [...this.open]) {
             if (entry.clientKey !== key) continue;
-            entry.onMessage({ kind: 'lost', serviceName });
+            entry.onMessage(entry.lost);
             entry.start();
           }
         },
