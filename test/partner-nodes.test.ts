@@ -16,6 +16,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   let nodeB: TestNode; // partner-1's node; partner-2 stays hub-hosted
   let allHubHosted: unknown;
   let programAllHubHosted: unknown;
+  let nationalCop: string;
   let moves: Awaited<ReturnType<typeof move>>[];
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const dashboard = () => program.manager.query(NATIONAL_DASHBOARD, { program: program.programId, ...period });
@@ -39,6 +40,19 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     const figures = await programFigures();
     expect(figures.errors).toBeUndefined();
     programAllHubHosted = figures.data;
+    // a national community of practice with members from every partner, joined on different days, before two partners move
+    const cop = await program.manager.query(
+      `mutation($p: ID!) { createCommunity(input: { organisationId: "natmgr", programId: $p, kind: COMMUNITY_OF_PRACTICE, name: "National practice", mode: ONLINE }) { id } }`,
+      { p: program.programId },
+    );
+    expect(cop.errors).toBeUndefined();
+    nationalCop = cop.data?.createCommunity.id;
+    const joins: [number, number, string][] = [[1, 0, '2026-01-01'], [0, 0, '2026-02-01'], [2, 0, '2026-03-01'], [0, 1, '2026-04-01']];
+    for (const [partner, facilitator, joinedOn] of joins) {
+      const p = program.partners[partner];
+      const res = await p.admin.query(`mutation($f: ID!, $c: ID!, $d: String!) { joinCommunity(input: { facilitatorId: $f, communityId: $c, joinedOn: $d }) { id } }`, { f: p.facilitatorIds[facilitator], c: nationalCop, d: joinedOn });
+      expect(res.errors).toBeUndefined();
+    }
     nodeA = testNode(hub, 'partner-0');
     nodeB = testNode(hub, 'partner-1', { sharing: { facilitatorContacts: true } });
     await Promise.all([nodeA.start(), nodeB.start()]);
@@ -178,9 +192,10 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
       }
     }
     // each organisation's own list, read from its own deployment: the merged list must hold these, in name order (case aside)
-    const own = await Promise.all(program.partners.map((p) => p.admin.query(`query($o: ID!) { communities(filter: { organisationId: $o }, first: 100) { nodes { id name } } }`, { o: p.id })));
+    const owners = [...program.partners.map((p) => ({ caller: p.admin, id: p.id })), { caller: program.manager, id: 'natmgr' }];
+    const own = await Promise.all(owners.map((o) => o.caller.query(`query($o: ID!) { communities(filter: { organisationId: $o }, first: 100) { nodes { id name } } }`, { o: o.id })));
     const all = own.flatMap((r) => r.data?.communities.nodes as { id: string; name: string }[]);
-    expect(all).toHaveLength(12);
+    expect(all).toHaveLength(13); // and the national community of practice
     const key = (c: { id: string; name: string }) => [c.name.toLowerCase(), c.id] as const;
     const expected = [...all].sort((a, b) => {
       const [x, y] = [key(a), key(b)];
@@ -198,7 +213,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
           : await program.manager.query(`query($p: ID!, $after: String) { program(id: $p) { list: ${list} } }`, { p: program.programId, after });
         expect(res.errors).toBeUndefined();
         const connection = root ? res.data.list : res.data.program.list;
-        expect(connection.totalCount).toBe(12);
+        expect(connection.totalCount).toBe(13);
         expect(connection.nodes.length).toBeLessThanOrEqual(5);
         seen.push(...connection.nodes.map((n: { id: string }) => n.id));
         if (!connection.pageInfo.hasNextPage) break;
@@ -271,6 +286,25 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     // every visible name before every withheld one, the withheld by ID
     expect(seen.slice(0, named.length)).toEqual(named);
     expect(withheld.map((f) => f.id)).toEqual([...withheld.map((f) => f.id)].sort());
+  });
+
+  it("pages through a national community's members from the hub and both nodes in the order they joined, and counts them all", async () => {
+    const expected = [program.partners[1].facilitatorIds[0], program.partners[0].facilitatorIds[0], program.partners[2].facilitatorIds[0], program.partners[0].facilitatorIds[1]];
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const res: any = await program.manager.query(
+        `query($c: ID!, $after: String) { community(id: $c) { name memberCount members(first: 3, after: $after) { totalCount nodes { facilitator { id } joinedOn } pageInfo { hasNextPage endCursor } } } }`,
+        { c: nationalCop, after },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.community.memberCount).toBe(4);
+      expect(res.data.community.members.totalCount).toBe(4);
+      seen.push(...res.data.community.members.nodes.map((m: any) => m.facilitator.id));
+      if (!res.data.community.members.pageInfo.hasNextPage) break;
+      after = res.data.community.members.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(expected);
   });
 
   it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {

@@ -4,7 +4,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQ
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
-import { mergePrograms, needsMergeFields, PROGRAM_MERGE, programFields, withProgramMergeFields } from './program-aggregates';
+import { entityFields, mergedFields, mergeEntities, needsMergeFields, withMergeFields } from './entity-merge';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
@@ -65,7 +65,9 @@ interface NodeTarget {
  *   every deployment, totals added).
  * - Program entities' counts, per-organisation rows, lists (`communities`, `forumItems`) and rows
  *   to fold (`retention`, `attendanceTrend`, `forumSummary`) are asked of the hub and every node
- *   in reach and merged (program-aggregates.ts, program-folds.ts).
+ *   in reach and merged (entity-merge.ts, program-folds.ts); so are the members of a hub-hosted
+ *   organisation's community (a national community of practice), which include node-hosted
+ *   partners' facilitators.
  * - Other national answers (other root fields naming no organisation, other Program fields) lack
  *   node-hosted organisations' records until their fan-out exists: the answer says so with a
  *   PARTNER_NODE_UNAVAILABLE error per such organisation in the caller's reach.
@@ -152,7 +154,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const program = representations.findIndex((rep) => rep.__typename === 'Program');
     if (program >= 0 && representations.every((rep) => rep.__typename === 'Program')) return this.programs(options, representations.length);
     const finish = (response: GatewayGraphQLResponse) => (program < 0 ? response : this.withNotIncluded(response, options.context, ['_entities', program]));
-    if (parts.size === 1 && parts.has(HUB)) return finish(await this.hub.process(options));
+    if (parts.size === 1 && parts.has(HUB)) return finish(await this.hubPart(options, representations));
 
     const answers = await Promise.all(
       [...parts].map(async ([target, indexes]) => {
@@ -160,7 +162,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
           ...options,
           request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
         };
-        const response = target === HUB ? await this.hub.process(part) : await this.fromNode(target, part, indexes.length);
+        const response = target === HUB ? await this.hubPart(part, indexes.map((i) => representations[i])) : await this.fromNode(target, part, indexes.length);
         return { indexes, response };
       }),
     );
@@ -182,25 +184,40 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   }
 
   /**
-   * Program entities: their counts and per-organisation rows are asked of the hub and every node
-   * in the caller's reach at once and merged (program-aggregates.ts); what cannot be merged yet
-   * is the hub's alone, with an error naming each node-hosted organisation it lacks.
+   * Program entities: their counts, rows, lists and folds are asked of the hub and every node in
+   * the caller's reach at once and merged (entity-merge.ts); what cannot be merged yet is the
+   * hub's alone, with an error naming each node-hosted organisation it lacks.
    */
   private async programs(options: Incoming, count: number): Promise<GatewayGraphQLResponse> {
     const document = options.document ?? parse(options.request.query ?? '');
-    const fields = programFields(document);
-    const reach = this.inReach(options.context);
-    const merged = fields.filter((f) => PROGRAM_MERGE[f.name.value]);
+    const response = await this.acrossDeployments(options, 'Program', count, () => true);
+    return mergedFields(document, 'Program').length === entityFields(document, 'Program').length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);
+  }
+
+  /** The hub's part of an entity fetch: its communities' members gathered from the nodes too. */
+  private hubPart(part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
+    if (!representations.some((rep) => rep.__typename === 'Community')) return this.hub.process(part);
+    return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community');
+  }
+
+  /**
+   * `count` entities asked of the hub and, when the fetch selects fields of `typename` that merge
+   * (ENTITY_MERGE), of every node in the caller's reach, all at once, with what the merge needs
+   * added to the operation; those fields merged for the entities `applies` picks.
+   */
+  private async acrossDeployments(part: Incoming, typename: string, count: number, applies: (i: number) => boolean): Promise<GatewayGraphQLResponse> {
+    const document = part.document ?? parse(part.request.query ?? '');
+    const merged = mergedFields(document, typename);
+    const reach = merged.length ? this.inReach(part.context) : [];
+    if (!reach.length) return this.hub.process(part);
     // lists and folds need more than the client selected from every deployment, the hub's included
-    const keyed = reach.length > 0 && needsMergeFields(merged) ? withProgramMergeFields(document) : undefined;
+    const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : undefined;
     const query = keyed && print(keyed);
-    const ask = (): Incoming => ({ ...options, ...(keyed ? { document: keyed } : {}), request: { ...options.request, ...(query ? { query } : {}), http: undefined } });
-    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...(merged.length ? reach : []).map((o) => this.fromNode(o, ask(), count))]);
-    const parts = [hub, ...nodes];
-    const entities = mergePrograms(merged, parts.map((p) => ((p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? [])), options.request.variables ?? {});
-    const errors = parts.flatMap((p) => p.errors ?? []);
-    const response = { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
-    return merged.length === fields.length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);
+    const ask = (): Incoming => ({ ...part, ...(keyed ? { document: keyed } : {}), request: { ...part.request, ...(query ? { query } : {}), http: undefined } });
+    const answers = await Promise.all([this.hub.process(ask()), ...reach.map((o) => this.fromNode(o, ask(), count))]);
+    const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies);
+    const errors = answers.flatMap((p) => p.errors ?? []);
+    return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
   }
 
   /** `count` entities of `organisation`, or a root fetch when null. */
