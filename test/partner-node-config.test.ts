@@ -26,6 +26,13 @@ describe("a partner node's config", () => {
     expect(config.host).toBe('10.0.0.5');
   });
 
+  it('follows the agreement kept at the hub with setSharingAgreement when its sharing is "hub", and refuses anything else', () => {
+    const env = { HUB_GATEWAY_PUBLIC_KEY: hubKey, DATABASE_URL: 'postgres://x@db/postgres' };
+    expect(parsePartnerNodeConfig({ ...example, sharing: 'hub' }, env).sharing).toEqual({ contacts: true, sessions: true, engagements: true });
+    expect(parsePartnerNodeConfig({ organisation: 'riverbend' }, env).sharing).toEqual({ contacts: false, sessions: false, engagements: false });
+    expect(() => parsePartnerNodeConfig({ ...example, sharing: 'everything' }, env)).toThrow(/sharing/);
+  });
+
   it('names every problem: no hub key anywhere, a bad organisation key, no database', () => {
     expect(() => parsePartnerNodeConfig(example, { DATABASE_URL: 'postgres://x@db/postgres' })).toThrow(/trustedHubKeys: must list at least one hub key/);
     expect(() => parsePartnerNodeConfig({ ...example, organisation: 'River Bend' }, { HUB_GATEWAY_PUBLIC_KEY: hubKey })).toThrow(/organisation: must be an organisation key/);

@@ -54,7 +54,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
       expect(res.errors).toBeUndefined();
     }
     nodeA = testNode(hub, 'partner-0');
-    nodeB = testNode(hub, 'partner-1', { sharing: { facilitatorContacts: true } });
+    nodeB = testNode(hub, 'partner-1', { sharing: 'hub' }); // follows the agreement its admins keep at the hub
     await Promise.all([nodeA.start(), nodeB.start()]);
     // partner-0's own admin moves it; the national manager moves partner-1
     await registerNode(hub, program.partners[0].admin, nodeA);
@@ -140,12 +140,20 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect((await ask({ [SCOPE_HEADER]: await stranger.sign(SYSTEM_SCOPE, nodeAudience('partner-1')) })).status).toBe(403);
   });
 
-  it('applies the node\'s own sharing agreement whatever the hub says: partner-0 shares no contacts, partner-1 does', async () => {
-    const open = `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: true }) { shareFacilitatorContacts } }`;
-    for (const p of program.partners.slice(0, 2)) await p.admin.query(open, { p: program.programId });
-    const res = await program.manager.query(`{ a: organisation(id: "partner-0") { facilitators { nodes { email } } } b: organisation(id: "partner-1") { facilitators { nodes { email } } } }`);
-    expect(res.data?.a.facilitators.nodes.map((f: any) => f.email)).toEqual([null, null]);
-    expect(res.data?.b.facilitators.nodes.map((f: any) => f.email).sort()).toEqual(['f0@partner-1.example', 'f1@partner-1.example']);
+  it('applies the node\'s own sharing agreement whatever the hub says (partner-0 shares no contacts), or the one kept at the hub when the node follows it (partner-1)', async () => {
+    const agree = (share: boolean) => `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareFacilitatorContacts: ${share} }) { shareFacilitatorContacts } }`;
+    for (const p of program.partners.slice(0, 2)) expect((await p.admin.query(agree(true), { p: program.programId })).errors).toBeUndefined();
+    const emails = async () => {
+      const res = await program.manager.query(`{ a: organisation(id: "partner-0") { facilitators { nodes { email } } } b: organisation(id: "partner-1") { facilitators { nodes { email } } } }`);
+      expect(res.errors).toBeUndefined();
+      return { a: res.data?.a.facilitators.nodes.map((f: any) => f.email).sort(), b: res.data?.b.facilitators.nodes.map((f: any) => f.email).sort() };
+    };
+    expect(await emails()).toEqual({ a: [null, null], b: ['f0@partner-1.example', 'f1@partner-1.example'] });
+    // partner-1's admin withdraws it at the hub: its node stops sending the contacts at once
+    expect((await program.partners[1].admin.query(agree(false), { p: program.programId })).errors).toBeUndefined();
+    expect(await emails()).toEqual({ a: [null, null], b: [null, null] });
+    expect((await program.partners[1].admin.query(agree(true), { p: program.programId })).errors).toBeUndefined();
+    expect((await emails()).b).toEqual(['f0@partner-1.example', 'f1@partner-1.example']);
   });
 
   it('pages through national session and poll lists merged across the hub and both nodes, in order, nothing twice', async () => {

@@ -27,7 +27,12 @@ export interface PartnerNodeConfig {
   appRole: AppRole;
   /** The hub gateway keys (Ed25519 public, PEM) the node accepts scopes from; remove one to revoke it. */
   trustedHubKeys: string[];
-  /** The organisation's own sharing agreement: a detail it does not share never leaves the node, whatever the hub asks. */
+  /**
+   * The organisation's own sharing agreement: a detail it does not share never leaves the node,
+   * whatever the hub asks. With `"sharing": "hub"` in the file every detail is open here, so the
+   * agreement its admins keep at the hub (setSharingAgreement, carried by the hub's signed scope)
+   * decides alone.
+   */
   sharing: Record<SharedDetail, boolean>;
   poolSize: number;
   migrate: boolean;
@@ -49,11 +54,14 @@ const fileSchema = z.object({
   databases: z.object({ facilitators: url.optional(), sessions: url.optional(), feedback: url.optional() }).default({}),
   trustedHubKeys: z.array(z.string().min(1)).default([]),
   sharing: z
-    .object({
-      facilitatorContacts: z.boolean().default(false),
-      sessionDetails: z.boolean().default(false),
-      engagementPlans: z.boolean().default(false),
-    })
+    .union([
+      z.literal('hub'),
+      z.object({
+        facilitatorContacts: z.boolean().default(false),
+        sessionDetails: z.boolean().default(false),
+        engagementPlans: z.boolean().default(false),
+      }),
+    ])
     .default({ facilitatorContacts: false, sessionDetails: false, engagementPlans: false }),
   poolSize: z.number().int().min(1).max(200).default(10),
   migrate: z.boolean().default(true),
@@ -101,7 +109,11 @@ export function parsePartnerNodeConfig(file: unknown, env: Record<string, string
     databaseUrls,
     appRole: { name: e.DATABASE_APP_ROLE, password: e.DATABASE_APP_PASSWORD ?? DEV_APP_PASSWORD },
     trustedHubKeys,
-    sharing: { contacts: c.sharing.facilitatorContacts, sessions: c.sharing.sessionDetails, engagements: c.sharing.engagementPlans },
+    // "hub": the agreement the organisation's admins keep with setSharingAgreement, which the hub's signed scope carries
+    sharing:
+      c.sharing === 'hub'
+        ? { contacts: true, sessions: true, engagements: true }
+        : { contacts: c.sharing.facilitatorContacts, sessions: c.sharing.sessionDetails, engagements: c.sharing.engagementPlans },
     poolSize: c.poolSize,
     migrate: c.migrate,
     logLevel: c.logLevel,
