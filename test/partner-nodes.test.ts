@@ -315,6 +315,39 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     expect(seen).toEqual(expected);
   });
 
+  it('searches learnings and resources across the hub and both nodes, best match first, paging without repeats', async () => {
+    // some mention interpreters more than others, on every deployment
+    const texts = ['Interpreters', 'Interpreters help; interpreters for every group, interpreters booked early', 'Book interpreters for the interpreters course'];
+    for (const [i, p] of program.partners.entries()) {
+      const session = await p.admin.query(`query($o: ID!) { sessions(filter: { organisationId: $o, status: ENDED }, first: 1) { nodes { id } } }`, { o: p.id });
+      const learned = await p.admin.query(`mutation($s: ID!, $t: String!) { recordLearning(input: { sessionId: $s, text: $t }) { id } }`, { s: session.data?.sessions.nodes[0].id, t: texts[i] });
+      expect(learned.errors).toBeUndefined();
+      const shared = await p.admin.query(`mutation($c: ID!, $t: String!) { shareResource(input: { communityId: $c, title: "Interpreters", description: $t }) { id } }`, { c: p.groupIds[0], t: texts[(i + 1) % 3] });
+      expect(shared.errors).toBeUndefined();
+    }
+    for (const list of ['searchLearnings', 'searchResources']) {
+      // each organisation's own matches with their ranks, from its own deployment
+      const own = await Promise.all(
+        program.partners.map((p) => p.admin.query(`query($c: ID!) { list: ${list}(communityId: $c, query: "interpreters", first: 10) { edges { cursor node { id } } } }`, { c: p.groupIds[0] })),
+      );
+      const ranked = own.flatMap((r) => r.data?.list.edges as { cursor: string; node: { id: string } }[]).map((e) => ({ id: e.node.id, rank: Number(JSON.parse(Buffer.from(e.cursor, 'base64url').toString())[0]) }));
+      expect(ranked).toHaveLength(3);
+      expect(new Set(ranked.map((r) => r.rank)).size).toBe(3);
+      const expected = [...ranked].sort((a, b) => b.rank - a.rank).map((r) => r.id);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const res: any = await program.manager.query(`query($p: ID!, $after: String) { list: ${list}(programId: $p, query: "interpreters", first: 1, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`, { p: program.programId, after });
+        expect(res.errors).toBeUndefined();
+        expect(res.data.list.totalCount).toBe(3);
+        seen.push(...res.data.list.nodes.map((n: { id: string }) => n.id));
+        if (!res.data.list.pageInfo.hasNextPage) break;
+        after = res.data.list.pageInfo.endCursor;
+      }
+      expect({ list, seen }).toEqual({ list, seen: expected });
+    }
+  });
+
   it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {
     await nodeB.stop();
     const res = await dashboard();
@@ -442,14 +475,14 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     }
   });
 
-  it('says which node-hosted organisations a national list it cannot merge yet does not include', async () => {
-    // search results come best match first, by a relevance each deployment computes over its own rows
-    const search = `{ searchResources(query: "parenting", first: 1) { totalCount } }`;
-    const national = await program.manager.query(search);
-    expect(national.data?.searchResources.totalCount).toBe(0);
+  it('says which node-hosted organisations a national figure it cannot merge yet does not include', async () => {
+    // overlaps between one organisation's plans and another's: no deployment holds both
+    const overlaps = `query($p: ID!) { program(id: $p) { engagementOverlaps { id } } }`;
+    const national = await program.manager.query(overlaps, { p: program.programId });
+    expect(national.data?.program.engagementOverlaps).toEqual([]);
     const missing = (national.errors ?? []).filter((e) => e.extensions?.code === 'PARTNER_NODE_UNAVAILABLE').map((e) => e.extensions?.organisation);
     expect(missing.sort()).toEqual(['partner-0', 'partner-1']);
-    const hubHosted = await program.partners[2].admin.query(search);
+    const hubHosted = await program.partners[2].admin.query(overlaps, { p: program.programId });
     expect(hubHosted.errors).toBeUndefined();
   });
 

@@ -8,11 +8,16 @@ import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode, 
  * ordered by a lower-case key compared byte by byte (collation "C") on every deployment, which is
  * the code-point order the merge compares them in, whatever each server's locale.
  */
-export const NATIONAL_LISTS: Record<string, { subgraph: NodeSubgraphName; direction: 'ASC' | 'DESC' }> = {
+export const NATIONAL_LISTS: Record<string, { subgraph: NodeSubgraphName; direction: 'ASC' | 'DESC'; numeric?: number[] }> = {
   sessions: { subgraph: 'sessions', direction: 'ASC' }, // SESSION_ORDER: starts_at, id
   communities: { subgraph: 'sessions', direction: 'ASC' }, // COMMUNITY_ORDER: name_key, id
   facilitators: { subgraph: 'facilitators', direction: 'ASC' }, // facilitatorOrder: names hidden?, family_key, given_key, id
   polls: { subgraph: 'feedback', direction: 'DESC' }, // POLL_ORDER: created_at, id, newest first
+  // searchPage: ts_rank (6 decimals, a string in the cursor) then id, best first. ts_rank weighs a
+  // document against the query alone (no statistics of the rest of the table), so ranks from
+  // different deployments compare; they are compared as numbers.
+  searchLearnings: { subgraph: 'sessions', direction: 'DESC', numeric: [0] },
+  searchResources: { subgraph: 'sessions', direction: 'DESC', numeric: [0] },
 };
 
 /** Root fields whose answer is the hub's alone: the same everywhere, or the program's own catalogue. */
@@ -106,10 +111,11 @@ export type Connection = Record<string, unknown> & {
  * cut at `first`; totals added; `endCursor` the last item's (valid on every deployment) and
  * `hasNextPage` true when any deployment had more or the merge left some out.
  */
-export function mergeConnection(pages: (Connection | null | undefined)[], first: number, direction: 'ASC' | 'DESC'): Connection | null {
+export function mergeConnection(pages: (Connection | null | undefined)[], first: number, direction: 'ASC' | 'DESC', numeric: number[] = []): Connection | null {
   const present = pages.filter((p): p is Connection => !!p);
   if (!present.length) return null;
-  const items = present.flatMap((p) => (p[CURSORS] ?? []).map((e, j) => ({ key: keyOf(e.cursor), cursor: e.cursor, node: p.nodes?.[j], edge: p.edges?.[j] })));
+  const key = (cursor: string) => keyOf(cursor).map((v, i) => (numeric.includes(i) ? Number(v) : v));
+  const items = present.flatMap((p) => (p[CURSORS] ?? []).map((e, j) => ({ key: key(e.cursor), cursor: e.cursor, node: p.nodes?.[j], edge: p.edges?.[j] })));
   items.sort((a, b) => (direction === 'ASC' ? 1 : -1) * compare(a.key, b.key));
   const taken = items.slice(0, first);
   const { [CURSORS]: _cursors, [PAGE]: _page, ...merged } = present[0];
@@ -141,7 +147,7 @@ export function mergeNationalLists(
   for (const f of rootFields(document)) {
     const key = f.alias?.value ?? f.name.value;
     data[key] = isNationalList(f, subgraph)
-      ? mergeConnection(parts.map((p) => p?.[key] as Connection | null | undefined), firstOf(f, variables), NATIONAL_LISTS[f.name.value].direction)
+      ? mergeConnection(parts.map((p) => p?.[key] as Connection | null | undefined), firstOf(f, variables), NATIONAL_LISTS[f.name.value].direction, NATIONAL_LISTS[f.name.value].numeric)
       : (parts[0]?.[key] ?? null);
   }
   return data;
