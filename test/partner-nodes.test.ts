@@ -17,6 +17,7 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
   let allHubHosted: unknown;
   let programAllHubHosted: unknown;
   let nationalCop: string;
+  let catalogueCourse: string;
   let moves: Awaited<ReturnType<typeof move>>[];
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const dashboard = () => program.manager.query(NATIONAL_DASHBOARD, { program: program.programId, ...period });
@@ -40,6 +41,18 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
     const figures = await programFigures();
     expect(figures.errors).toBeUndefined();
     programAllHubHosted = figures.data;
+    // a course of the program's catalogue (kept at the hub) that partner-0's facilitator completed before partner-0 moves
+    const course = await program.manager.query(
+      `mutation($p: ID!) { createTrainingCourse(input: { programId: $p, organisationId: "natmgr", name: "Trauma-informed practice", validForMonths: 24 }) { id } }`,
+      { p: program.programId },
+    );
+    expect(course.errors).toBeUndefined();
+    catalogueCourse = course.data?.createTrainingCourse.id;
+    const trained = await program.partners[0].admin.query(
+      `mutation($f: ID!, $c: ID!) { recordTraining(input: { facilitatorId: $f, courseId: $c, completedOn: "2026-06-01", accreditationLevel: PRACTITIONER }) { id } }`,
+      { f: program.partners[0].facilitatorIds[0], c: catalogueCourse },
+    );
+    expect(trained.errors).toBeUndefined();
     // a national community of practice with members from every partner, joined on different days, before two partners move
     const cop = await program.manager.query(
       `mutation($p: ID!) { createCommunity(input: { organisationId: "natmgr", programId: $p, kind: COMMUNITY_OF_PRACTICE, name: "National practice", mode: ONLINE }) { id } }`,
@@ -346,6 +359,20 @@ describe('partner nodes: two partners keep their own data on their own nodes beh
       }
       expect({ list, seen }).toEqual({ list, seen: expected });
     }
+  });
+
+  it("gives a node-hosted facilitator's training records their course from the program's catalogue at the hub, which the node does not hold", async () => {
+    const query = `query($f: ID!) { facilitator(id: $f) { trainingRecords { courseId accreditationLevel course { id name validForMonths } } } }`;
+    for (const caller of [program.partners[0].admin, program.manager]) {
+      const res = await caller.query(query, { f: program.partners[0].facilitatorIds[0] });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.facilitator.trainingRecords).toEqual([
+        { courseId: catalogueCourse, accreditationLevel: 'PRACTITIONER', course: { id: catalogueCourse, name: 'Trauma-informed practice', validForMonths: 24 } },
+      ]);
+    }
+    // the node itself holds the record but not the course
+    const [held] = await nodeA.running!.subgraphs.facilitators.dataSource.query(`SELECT (SELECT count(*)::int FROM training_record) AS records, (SELECT count(*)::int FROM training_course) AS courses`);
+    expect(held).toEqual({ records: 1, courses: 0 });
   });
 
   it('answers without a stopped node, naming its organisation, and in full again once it is back', async () => {

@@ -10,6 +10,7 @@ import { organisationsNamed } from './organisations-named';
 import type { PrimaryFetch } from './subscription-plans';
 import type { UpstreamTarget } from './upstream-subscriptions';
 import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
+import { courseQuery, missingCourses, withCourseIds } from './node-courses';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
 /** A fetch of a client's operation (not a health check or schema load). */
@@ -234,12 +235,31 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       ],
     });
     if (route.hubKeyFingerprint !== this.signer.fingerprint) return unavailable('does not trust the key this hub signs with');
+    // the facilitators subgraph's course fields name the program's catalogue, which the hub keeps
+    const incoming = 'incomingRequestContext' in part ? part : null;
+    const document = this.name === 'facilitators' && incoming ? withCourseIds(incoming.document ?? parse(incoming.request.query ?? '')) : null;
+    const asked: Options = document && incoming ? { ...incoming, document, request: { ...incoming.request, query: print(document) } } : part;
+    let response: GatewayGraphQLResponse;
     try {
-      return await this.target(route).breaker.fire(part);
+      response = await this.target(route).breaker.fire(asked);
     } catch (error) {
       if (answered(error)) throw error;
       return unavailable(reasonOf(error));
     }
+    if (document && incoming) await this.withHubCourses(document, response, incoming);
+    return response;
+  }
+
+  /** Puts the hub's catalogue courses into a node's answer where the node could only give their IDs (node-courses.ts). */
+  private async withHubCourses(document: DocumentNode, response: GatewayGraphQLResponse, part: Incoming): Promise<void> {
+    const missing = missingCourses(document, response.data);
+    if (!missing.length) return;
+    const { query, variables, aliasOf } = courseQuery(missing, document);
+    const courses = await this.hub.process({ ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubNodeCourses', http: undefined } });
+    const data = (courses.data ?? {}) as Record<string, unknown>;
+    missing.forEach((m, i) => {
+      m.holder[m.key] = data[`c${aliasOf[i]}`] ?? null;
+    });
   }
 
   /** Stops every breaker's timers (the gateway is stopping). */

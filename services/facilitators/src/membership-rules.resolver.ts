@@ -60,7 +60,7 @@ export class MembershipRuleBreach {
   @Field({ description: 'Why, e.g. "has completed Trauma-informed practice (FOUNDATION or above), but it expired on 2025-03-01".' })
   reason: string;
 
-  /** The course of a training rule. */
+  @Field(() => ID, { nullable: true, description: 'The course of a TRAINING rule, even where `course` is out of reach.' })
   courseId: string | null;
 }
 

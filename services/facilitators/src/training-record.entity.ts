@@ -23,6 +23,7 @@ export class TrainingRecord {
   @Column('text', { name: 'facilitator_id' })
   facilitatorId: string;
 
+  @Field(() => ID, { description: 'The course completed, even where `course` is out of reach.' })
   @Column('text', { name: 'course_id' })
   courseId: string;
 
