@@ -5,6 +5,7 @@ import path from 'node:path';
 import { copyOrganisationRows, deleteRows, asSystem } from '@hub/node';
 import { createSmallProgram, type SmallProgram } from './support/fixtures';
 import { startTestHub, type TestHub } from './support/hub';
+import { liveClient, subscribe, waitFor } from './support/live';
 import { move, registerNode, summaries, testNode, type TestNode } from './support/nodes';
 
 const DASHBOARD = `query($p: ID!) { program(id: $p) { deliveryPartners { id facilitatorCount groups: communityCount(kind: GROUP) sessionCount attendanceCount feedbackResponseCount } } }`;
@@ -104,5 +105,34 @@ describe('moving an organisation to its own node and back', () => {
       { action: 'MOVE', changedBy: expect.stringMatching(/^move-organisation \(/), after: { hosting: 'HUB' } },
     ]);
     expect((await run('sideways')).status).toBe(1);
+  });
+
+  it('keeps a live subscription following the organisation\'s session as the session moves to the node and back', async () => {
+    const admin = program.partners[0].admin;
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const scheduled = await admin.query(
+      `mutation($c: ID!, $s: DateTimeISO!, $e: DateTimeISO!, $f: [ID!]!) { scheduleSession(input: { communityId: $c, topic: "Moving", startsAt: $s, endsAt: $e, facilitatorIds: $f }) { id } }`,
+      { c: program.partners[0].groupIds[0], s: startsAt.toISOString(), e: new Date(startsAt.getTime() + 3_600_000).toISOString(), f: program.partners[0].facilitatorIds.slice(0, 1) },
+    );
+    expect(scheduled.errors).toBeUndefined();
+    const id: string = scheduled.data?.scheduleSession.id;
+    const client = liveClient(hub.gatewayUrl, admin.token);
+    try {
+      const live = subscribe(client, `subscription($id: ID!) { sessionChanged(id: $id) { id status } }`, { id });
+      const counts = () => [hub.subgraphs.sessions.events.subscriptionCount, node.running!.subgraphs.sessions.events.subscriptionCount];
+      await waitFor(() => counts()[0] === 1);
+      await move(hub, program.manager, node, 'NODE');
+      // the gateway opened it at the node and closed it at the hub as soon as routing switched
+      await waitFor(() => counts()[0] === 0 && counts()[1] === 1);
+      expect((await admin.query(`mutation($id: ID!) { startSession(id: $id) { status } }`, { id })).errors).toBeUndefined();
+      expect((await live.next()).data?.sessionChanged).toEqual({ id, status: 'LIVE' });
+      await move(hub, program.manager, node, 'HUB');
+      await waitFor(() => counts()[0] === 1 && counts()[1] === 0);
+      expect((await admin.query(`mutation($id: ID!) { endSession(id: $id) { status } }`, { id })).errors).toBeUndefined();
+      expect((await live.next()).data?.sessionChanged).toEqual({ id, status: 'ENDED' });
+      live.close();
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -124,6 +124,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
 
   const planner = new SubscriptionPlanner(supergraphSdl, () => Object.fromEntries(dataSources));
   const upstream = new UpstreamSubscriptions(() => config.subgraphUrls, signer, (fetch, scope) => subscriptionTargets(registry, fetch, scope));
+  registry.onChange(() => upstream.retarget());
   const subscriptions = serveGatewaySubscriptions({
     httpServer,
     path: '/graphql',

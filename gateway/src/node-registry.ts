@@ -29,6 +29,7 @@ const ACTIVE_NODES = `query HubPartnerNodes { partnerNodes(status: ACTIVE) { org
  */
 export class NodeRegistry {
   private routes = new Map<string, NodeRoute>();
+  private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> | undefined;
 
@@ -60,14 +61,19 @@ export class NodeRegistry {
     return [...this.routes.keys()];
   }
 
-  /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
   /** Node-hosted organisations whose records a caller of `scope` may read. */
   inReach(scope: { role: string; organisations: readonly string[] }): string[] {
     return this.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
   }
 
+  /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
   nodeOf(organisation: string): NodeRoute | undefined {
     return this.routes.get(organisation);
+  }
+
+  /** Calls `listener` after each read that changed the routes (a node registered, moved, retired or re-registered). */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   /** Reads the registry again; concurrent calls share one read. */
@@ -92,7 +98,9 @@ export class NodeRegistry {
           timeBudgetMs: node.timeBudgetMs,
         });
       }
+      const changed = JSON.stringify([...this.routes]) !== JSON.stringify([...routes]);
       this.routes = routes;
+      if (changed) for (const listener of this.listeners) listener();
     } catch (error) {
       this.log.warn({ err: error }, 'the partner node registry could not be read; keeping the last routes');
     }

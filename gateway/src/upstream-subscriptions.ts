@@ -19,6 +19,16 @@ export interface UpstreamTarget {
   organisation: string;
 }
 
+/** One subscription of the gateway's, open at one or more places. */
+interface Group {
+  fetch: PrimaryFetch;
+  scope: AccessScope;
+  scopeToken: (audience?: string) => Promise<string>;
+  onMessage: (message: UpstreamMessage) => void;
+  /** Where it is open now (the hub's subgraph: ''), and how to close it there. */
+  places: Map<string, () => void>;
+}
+
 interface Open {
   serviceName: string;
   /** The connection it runs on (a subgraph, or a partner node's subgraph). */
@@ -40,6 +50,7 @@ interface Open {
 export class UpstreamSubscriptions {
   private readonly clients = new Map<string, Client>();
   private readonly open = new Set<Open>();
+  private readonly groups = new Set<Group>();
   private connections = 0;
 
   constructor(
@@ -67,10 +78,35 @@ export class UpstreamSubscriptions {
    * `scopeToken(audience)` signs it; every place's events go to `onMessage`. Returns how to unsubscribe.
    */
   subscribe(fetch: PrimaryFetch, scope: AccessScope, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
-    const stops = this.targetsFor(fetch, scope).map((target) => this.subscribeAt(fetch, target, scopeToken, onMessage));
+    const group: Group = { fetch, scope, scopeToken, onMessage, places: new Map() };
+    this.groups.add(group);
+    this.place(group);
     return () => {
-      for (const stop of stops) stop();
+      this.groups.delete(group);
+      for (const stop of group.places.values()) stop();
+      group.places.clear();
     };
+  }
+
+  /**
+   * Where data is hosted has changed (a partner node registered, an organisation moved): every
+   * subscription is opened at the places that hold what it follows now and closed at those that
+   * no longer do. Events in between, at a place being left, are missed.
+   */
+  retarget(): void {
+    for (const group of this.groups) this.place(group);
+  }
+
+  private place(group: Group): void {
+    const targets = new Map(this.targetsFor(group.fetch, group.scope).map((t) => [t ? `${t.organisation} ${t.url}` : '', t]));
+    for (const [key, stop] of group.places) {
+      if (targets.has(key)) continue;
+      stop();
+      group.places.delete(key);
+    }
+    for (const [key, target] of targets) {
+      if (!group.places.has(key)) group.places.set(key, this.subscribeAt(group.fetch, target, group.scopeToken, group.onMessage));
+    }
   }
 
   private subscribeAt(fetch: PrimaryFetch, target: UpstreamTarget | undefined, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
@@ -159,6 +195,7 @@ export class UpstreamSubscriptions {
   }
 
   async stop(): Promise<void> {
+    this.groups.clear();
     for (const entry of [...this.open]) entry.stop();
     await Promise.all([...this.clients.values()].map((c) => c.dispose()));
     this.clients.clear();
