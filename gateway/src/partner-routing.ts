@@ -197,7 +197,8 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
 
   /** The hub's part of an entity fetch: its communities' members gathered from the nodes too. */
   private hubPart(part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
-    if (!representations.some((rep) => rep.__typename === 'Community')) return this.hub.process(part);
+    // memberships live with the facilitators: only that subgraph's Community fields gather from the nodes
+    if (this.name !== 'facilitators' || !representations.some((rep) => rep.__typename === 'Community')) return this.hub.process(part);
     return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community');
   }
 
