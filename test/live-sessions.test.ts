@@ -106,6 +106,27 @@ describe('live sessions through the gateway', () => {
     await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 0);
   });
 
+  it('shares one upstream subscription among participants with subjects of their own, each seeing everyone\'s check-ins, while admins of another scope keep their own', async () => {
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 0);
+    const id = await newSession();
+    await mutate(admin, `mutation($id: ID!) { startSession(id: $id) { id } }`, { id });
+    const CHECK_INS = `subscription($id: ID!) { sessionCheckIns(sessionId: $id) { id attendanceCount } }`;
+    const people = await Promise.all(Array.from({ length: 10 }, (_, n) => hub.as({ role: 'participant', org: 'partner-0', programs: [program.programId], sub: `room-${n}` })));
+    const watching = people.map((p) => subscribe(client(p.token), CHECK_INS, { id }));
+    const adminWatch = subscribe(client(admin.token), CHECK_INS, { id });
+    await waitFor(() => hub.gateway.subscriptions.clientCount >= 11 && hub.gateway.subscriptions.sharedCount === 2);
+    // ten subjects, one subscription; the admin's scope is another
+    expect(hub.gateway.subscriptions.upstreamCount).toBe(2);
+    await waitFor(() => hub.subgraphs.sessions.events.subscriptionCount === 2);
+    for (const [n, p] of people.slice(0, 3).entries()) {
+      expect((await p.query(`mutation($id: ID!) { checkIn(sessionId: $id) { id } }`, { id })).errors).toBeUndefined();
+      const seen = await Promise.all([...watching, adminWatch].map((w) => w.next()));
+      expect(seen.map((r) => r.data?.sessionCheckIns.attendanceCount)).toEqual(Array(11).fill(n + 1));
+    }
+    for (const w of [...watching, adminWatch]) w.close();
+    await waitFor(() => hub.gateway.subscriptions.upstreamCount === 0);
+  });
+
   it('tells subscribers when the owning subgraph goes away, and resumes when it is back', async () => {
     const id = await newSession();
     const live = subscribe(client(admin.token), FOLLOW, { id });

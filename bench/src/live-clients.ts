@@ -3,17 +3,17 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /**
- * The subscribers of the live workload, in a process of their own (forked by live.ts): `count`
- * graphql-ws clients, each on its own connection, subscribed to one session's check-ins. Each
+ * The subscribers of the live workload, in a process of their own (forked by live.ts): one
+ * graphql-ws client per token, each on its own connection, subscribed to one session's check-ins. Each
  * event carries the session's attendance count, so every delivery is known by it; the time a
  * client got it is taken when its handler runs (wall clock in ms with fractions, comparable
  * across processes on one machine).
  */
 export interface ClientsStart {
   wsUrl: string;
-  token: string;
+  /** One per client: each signs in as a caller of its own. */
+  tokens: string[];
   sessionId: string;
-  count: number;
 }
 
 export type ClientsMessage = { type: 'expect'; attendanceCount: number; timeoutMs: number } | { type: 'stop' };
@@ -31,12 +31,12 @@ async function main(start: ClientsStart): Promise<void> {
   // per attendance count, when each client got it
   const received = new Map<number, number[]>();
   const began = Date.now();
-  const connectOne = () =>
+  const connectOne = (token: string) =>
     new Promise<void>((resolve, reject) => {
       const client = createClient({
         url: start.wsUrl,
         webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${start.token}` },
+        connectionParams: { authorization: `Bearer ${token}` },
         lazy: false,
         retryAttempts: 0,
         on: { connected: () => resolve(), closed: (event) => reject(new Error(`a subscriber's connection closed: ${JSON.stringify(event)}`)) },
@@ -59,7 +59,7 @@ async function main(start: ClientsStart): Promise<void> {
       );
     });
   // in batches, so the gateway is not handed every handshake at once
-  for (let i = 0; i < start.count; i += 100) await Promise.all(Array.from({ length: Math.min(100, start.count - i) }, connectOne));
+  for (let i = 0; i < start.tokens.length; i += 100) await Promise.all(start.tokens.slice(i, i + 100).map(connectOne));
   process.send?.({ type: 'connected', count: clients.length, seconds: (Date.now() - began) / 1000 } satisfies ClientsReply);
 
   process.on('message', (message: ClientsMessage) => {

@@ -69,9 +69,10 @@ const latency = (values: number[]): Latency => {
 /**
  * Subscription fan-out: `subscribers` graphql-ws clients (two processes of their own) on one
  * live session's check-ins through the hub's gateway, then `events` check-ins by different
- * participants, one at a time, each sent once every client had the one before. All clients use
- * one token: the gateway shares a subscription between callers with the same scope, so they
- * should cost one upstream subscription.
+ * participants, one at a time, each sent once every client had the one before. Each client is a
+ * participant of its own (its own subject and token), as in a room or a webinar: the gateway
+ * shares a subscription between participants of the same organisations and programs
+ * (gateway/src/shared-scope.ts), so they should cost one upstream subscription.
  */
 export async function runLiveFanOut(options: {
   hub: Hub;
@@ -83,7 +84,7 @@ export async function runLiveFanOut(options: {
   log: (line: string) => void;
 }): Promise<LiveReport> {
   const { hub, gateway, dataset, sessionId, log } = options;
-  const watcher = await hub.token({ role: 'partner-admin', org: livePartner(dataset), programs: [dataset.programId], ttlSeconds: 6 * 3600 });
+  const viewers = await Promise.all(Array.from({ length: options.subscribers }, (_, n) => participantToken(hub, dataset, `viewer-${n}`)));
   const rssBefore = gateway.rssMiB();
   let peak = rssBefore;
   const sampler = setInterval(() => (peak = Math.max(peak, gateway.rssMiB())), 50);
@@ -105,7 +106,8 @@ export async function runLiveFanOut(options: {
     const connected = await Promise.all(
       children.map((child, i) => {
         const reply = next(child);
-        child.send({ wsUrl: gateway.wsUrl, token: watcher, sessionId, count: share(i) } satisfies ClientsStart);
+        const from = children.slice(0, i).reduce((n, _, j) => n + share(j), 0);
+        child.send({ wsUrl: gateway.wsUrl, tokens: viewers.slice(from, from + share(i)), sessionId } satisfies ClientsStart);
         return reply;
       }),
     );

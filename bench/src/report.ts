@@ -238,7 +238,7 @@ export function markdown(r: BenchReport): string {
     const l = r.live;
     lines.push('', '## Subscription fan-out', '');
     lines.push(
-      `${l.subscribers} graphql-ws clients (in processes of their own, all with one token) subscribed through the hub's gateway to \`sessionCheckIns\` of one live session, connected in ${l.connectSeconds.toFixed(1)} s; ${l.events} events, each a \`checkIn\` mutation by a different participant, the next sent once every client had the last. ${l.delivered} of ${l.expected} deliveries arrived.`,
+      `${l.subscribers} graphql-ws clients (in processes of their own, each a participant with a token of its own) subscribed through the hub's gateway to \`sessionCheckIns\` of one live session, connected in ${l.connectSeconds.toFixed(1)} s; ${l.events} events, each a \`checkIn\` mutation by a different participant, the next sent once every client had the last. ${l.delivered} of ${l.expected} deliveries arrived.`,
       '',
     );
     lines.push('| delivery latency, ms | p50 | p95 | p99 | max |', '|---|---:|---:|---:|---:|');

@@ -20,6 +20,7 @@ import type { CallerTokens } from './caller-tokens';
 import type { OperationLimits } from './config';
 import type { GatewayContext } from './gateway-context';
 import { operationLimitRules } from './operation-limits';
+import { sharedScope } from './shared-scope';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-plans';
 import type { UpstreamMessage, UpstreamSubscriptions } from './upstream-subscriptions';
 
@@ -172,7 +173,8 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionOptions) {
       onNext: (_ctx, _id, _payload, _args, result) => formatted(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.formatError(e.toJSON(), e)),
       subscribe: (args) => {
-        const context = args.contextValue as GatewayContext;
+        const caller = args.contextValue as GatewayContext;
+        const context: GatewayContext = { ...caller, scope: sharedScope(caller.scope) };
         const variables = (args.variableValues ?? {}) as Record<string, unknown>;
         const key = JSON.stringify([print(args.document), args.operationName ?? null, variables, context.scope]);
         // a subscription already held for another client is joined as it is: nothing to plan
