@@ -127,6 +127,15 @@ describe('live sessions through the gateway', () => {
     await waitFor(() => hub.gateway.subscriptions.upstreamCount === 0);
   });
 
+  it('reads nothing by subject in any row-level-security policy, which is what lets participants share across subjects', async () => {
+    for (const name of ['partners', 'facilitators', 'sessions', 'feedback'] as const) {
+      const policies = (await hub.subgraphs[name].dataSource.query(`SELECT tablename, policyname, cmd, qual FROM pg_policies`)) as { cmd: string; qual: string | null }[];
+      expect(policies.length).toBeGreaterThan(0);
+      const readsBySubject = policies.filter((p) => ['SELECT', 'ALL'].includes(p.cmd) && /hub_subject\(\)/.test(p.qual ?? ''));
+      expect({ name, readsBySubject }).toEqual({ name, readsBySubject: [] });
+    }
+  });
+
   it('tells subscribers when the owning subgraph goes away, and resumes when it is back', async () => {
     const id = await newSession();
     const live = subscribe(client(admin.token), FOLLOW, { id });
