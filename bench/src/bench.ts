@@ -169,6 +169,40 @@ async function main(): Promise<void> {
     let liveSessions: string[] | undefined;
     const live = async (count: number) => (liveSessions ??= await startLiveSessions(hub!, dataset, count));
 
+    // the SQL floor of the national dashboard, one request at a time, right after the national
+    // workload: on the same data, in the same state of the machine (the later workloads add rows)
+    let floorReport: BenchReport['floor'];
+    let ratio: BenchReport['ratio'];
+    const measureFloor = async (national: WorkloadReport) => {
+      let single: LoadResult | undefined = national.runs.find((r) => r.connections === 1 && r.gateway === 'hub');
+      if (!single) {
+        log('national: 1 connection for the ratio…');
+        const token = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
+        single = await load({ url: hubGateway.url, body: JSON.stringify({ query: all.national.query, variables: all.national.variables }), token, connections: 1, durationSeconds: Math.min(duration, 10) }, hubGateway.pid);
+      }
+      log(`SQL floor of the national dashboard for ${duration} s…`);
+      // the hub's answer and the floor's side by side, at the same moment
+      const nationalToken = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
+      const hubNow = hubFigures((await post(hubGateway.url, nationalToken, all.national)).data);
+      const figures = await floor.figures(dataset);
+      for (let i = 0; i < 3; i++) await floor.figures(dataset);
+      const times: number[] = [];
+      const until = Date.now() + duration * 1000;
+      while (Date.now() < until && times.length < 5000) {
+        const t = process.hrtime.bigint();
+        await floor.figures(dataset);
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      floorReport = {
+        iterations: times.length,
+        latencyMs: { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)) },
+        matchesHub: compareFigures(hubNow, figures),
+      };
+      ratio = { hubP50Ms: single.latencyMs.p50, floorP50Ms: floorReport.latencyMs.p50, hubOverFloor: round(single.latencyMs.p50 / floorReport.latencyMs.p50) };
+      log(`  floor p50 ${floorReport.latencyMs.p50} ms; hub/floor ${ratio.hubOverFloor}; numbers match: ${floorReport.matchesHub}`);
+    };
+
     for (const name of names) {
       if (!HTTP_WORKLOADS.includes(name)) {
         if (name === 'memory') report.memory = await runMemory({ gateway: hubGateway, workload: all.list, token: await hub.token({ ...all.list.caller, ttlSeconds: 6 * 3600 }), connections: 32, warmUpSeconds: memoryWarmUp, seconds: memorySeconds, log });
@@ -239,49 +273,14 @@ async function main(): Promise<void> {
         }
       }
       reports.push({ name, title: w.title, caller: `${w.caller.role} ${w.caller.org}`, statements, responseBytes: Buffer.byteLength(body), checkError: answer.error, runs });
+      if (name === 'national') await measureFloor(reports[reports.length - 1]);
     }
 
-    // the floor reads the hub's own databases: the partners come back there first
     if (fanOut) {
       log('fanout: moving the partners back to the hub…');
       const done = fanOut;
       fanOut = undefined;
       await done.restore();
-    }
-
-    // the SQL floor of the national dashboard, one request at a time
-    let floorReport: BenchReport['floor'];
-    let ratio: BenchReport['ratio'];
-    if (names.includes('national')) {
-      const national = reports.find((r) => r.name === 'national') as WorkloadReport;
-      let single: LoadResult | undefined = national.runs.find((r) => r.connections === 1 && r.gateway === 'hub');
-      if (!single) {
-        log('national: 1 connection for the ratio…');
-        const token = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
-        single = await load({ url: hubGateway.url, body: JSON.stringify({ query: all.national.query, variables: all.national.variables }), token, connections: 1, durationSeconds: Math.min(duration, 10) }, hubGateway.pid);
-      }
-      log(`SQL floor of the national dashboard for ${duration} s…`);
-      // the hub's answer and the floor's side by side now: the check-in and live workloads have
-      // added attendance since the national workload ran
-      const nationalToken = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
-      const hubNow = hubFigures((await post(hubGateway.url, nationalToken, all.national)).data);
-      const figures = await floor.figures(dataset);
-      for (let i = 0; i < 3; i++) await floor.figures(dataset);
-      const times: number[] = [];
-      const until = Date.now() + duration * 1000;
-      while (Date.now() < until && times.length < 5000) {
-        const t = process.hrtime.bigint();
-        await floor.figures(dataset);
-        times.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      times.sort((a, b) => a - b);
-      floorReport = {
-        iterations: times.length,
-        latencyMs: { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)) },
-        matchesHub: compareFigures(hubNow, figures),
-      };
-      ratio = { hubP50Ms: single.latencyMs.p50, floorP50Ms: floorReport.latencyMs.p50, hubOverFloor: round(single.latencyMs.p50 / floorReport.latencyMs.p50) };
-      log(`  floor p50 ${floorReport.latencyMs.p50} ms; hub/floor ${ratio.hubOverFloor}; numbers match: ${floorReport.matchesHub}`);
     }
 
     let fanOutReport: BenchReport['fanOut'];
