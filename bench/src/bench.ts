@@ -177,12 +177,12 @@ async function main(): Promise<void> {
       let single: LoadResult | undefined = national.runs.find((r) => r.connections === 1 && r.gateway === 'hub');
       if (!single) {
         log('national: 1 connection for the ratio…');
-        const token = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
+        const token = await hub!.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
         single = await load({ url: hubGateway.url, body: JSON.stringify({ query: all.national.query, variables: all.national.variables }), token, connections: 1, durationSeconds: Math.min(duration, 10) }, hubGateway.pid);
       }
       log(`SQL floor of the national dashboard for ${duration} s…`);
       // the hub's answer and the floor's side by side, at the same moment
-      const nationalToken = await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
+      const nationalToken = await hub!.token({ ...all.national.caller, ttlSeconds: 6 * 3600 });
       const hubNow = hubFigures((await post(hubGateway.url, nationalToken, all.national)).data);
       const figures = await floor.figures(dataset);
       for (let i = 0; i < 3; i++) await floor.figures(dataset);
