@@ -227,7 +227,7 @@ async function main(): Promise<void> {
         // the numbers the nodes must give: the hub-hosted answer now, after whatever the other workloads added
         hubNational = hubFigures((await post(hubGateway.url, await hub.token({ ...all.national.caller, ttlSeconds: 6 * 3600 }), all.national)).data);
         log(`fanout: starting ${nodeCount} partner nodes and moving a delivery partner onto each…`);
-        fanOut = await startFanOut({ hub, serverUrl: server.url, prefix: prefix, dataset, count: nodeCount, log });
+        fanOut = await startFanOut({ hub, serverUrl: server.url, prefix, dataset, count: nodeCount, log });
       }
       // partner nodes are registered through the in-process hub gateway, which re-reads the registry at once
       const targets = name === 'fanout' ? [{ kind: 'hub' as GatewayKind, url: hub.gatewayUrl, pid: process.pid }] : [...gateways.values()].map((g) => ({ kind: g.kind, url: g.url, pid: g.pid }));
@@ -249,7 +249,6 @@ async function main(): Promise<void> {
       const { body, data } = answer;
       const statements = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, statementsOf(n) - before[n]])) as WorkloadReport['statements'];
       statements.total = SUBGRAPH_NAMES.reduce((s, n) => s + statements[n], 0);
-      if (name === 'national' && data) hubNational = hubFigures(data);
       if (name === 'fanout' && data) fanOutNational = hubFigures(data);
       const runs: Run[] = [];
       for (const t of targets) {

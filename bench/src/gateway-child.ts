@@ -76,28 +76,26 @@ export class GatewayChild {
    * heap still in use, in MiB. The heap in use is what the gateway holds on to (a leak shows
    * there); the RSS also keeps heap pages V8 has not handed back yet.
    */
-  afterGc(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
-    return new Promise((resolve) => {
-      const onMessage = (m: { type: string; heapUsed?: number }) => {
-        if (m.type !== 'gc') return;
-        this.child.off('message', onMessage);
-        resolve({ rssMiB: this.rssMiB(), heapUsedMiB: Math.round(((m.heapUsed ?? 0) * 10) / MiB) / 10 });
-      };
-      this.child.on('message', onMessage);
-      this.child.send({ type: 'gc' });
-    });
+  async afterGc(): Promise<{ rssMiB: number; heapUsedMiB: number }> {
+    const { heapUsed } = await this.ask<{ heapUsed: number }>('gc');
+    return { rssMiB: this.rssMiB(), heapUsedMiB: Math.round((heapUsed * 10) / MiB) / 10 };
   }
 
   /** The hub gateway's graphql-ws counts (zeros for the other gateways). */
-  stats(): Promise<GatewayStats> {
+  async stats(): Promise<GatewayStats> {
+    return (await this.ask<{ stats: GatewayStats }>('stats')).stats;
+  }
+
+  /** Sends the gateway's process a message of `type` and resolves with its reply of the same type. */
+  private ask<T>(type: string): Promise<T> {
     return new Promise((resolve) => {
-      const onMessage = (m: { type: string; stats?: GatewayStats }) => {
-        if (m.type !== 'stats') return;
+      const onMessage = (m: { type: string } & T) => {
+        if (m.type !== type) return;
         this.child.off('message', onMessage);
-        resolve(m.stats!);
+        resolve(m);
       };
       this.child.on('message', onMessage);
-      this.child.send({ type: 'stats' });
+      this.child.send({ type });
     });
   }
 

@@ -13,20 +13,28 @@ const HIDDEN = '__hubCourseId';
 
 const courseId: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: HIDDEN }, name: { kind: Kind.NAME, value: 'courseId' } };
 
+/** The selection set with `courseId` asked next to every `course` in it and below; the same object when it has none. */
 function rewrite(set: SelectionSetNode): SelectionSetNode {
-  const selections = set.selections.map((s): SelectionNode => (s.kind === Kind.FIELD || s.kind === Kind.INLINE_FRAGMENT) && s.selectionSet ? { ...s, selectionSet: rewrite(s.selectionSet) } : s);
+  let changed = false;
+  const selections = set.selections.map((s): SelectionNode => {
+    if ((s.kind !== Kind.FIELD && s.kind !== Kind.INLINE_FRAGMENT) || !s.selectionSet) return s;
+    const inner = rewrite(s.selectionSet);
+    if (inner === s.selectionSet) return s;
+    changed = true;
+    return { ...s, selectionSet: inner };
+  });
   const asksCourse = set.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'course' && s.selectionSet);
-  return { ...set, selections: asksCourse ? [...selections, courseId] : selections };
+  return asksCourse ? { ...set, selections: [...selections, courseId] } : changed ? { ...set, selections } : set;
 }
 
 /** The operation also asking for the course's ID next to every `course` field; null when it has none. */
 export function withCourseIds(document: DocumentNode): DocumentNode | null {
-  if (!print(document).includes('course')) return null;
   let changed = false;
   const definitions = document.definitions.map((d) => {
     if (d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION) return d;
     const selectionSet = rewrite(d.selectionSet);
-    changed ||= print(selectionSet) !== print(d.selectionSet);
+    if (selectionSet === d.selectionSet) return d;
+    changed = true;
     return { ...d, selectionSet };
   });
   return changed ? { ...document, definitions } : null;
