@@ -68,6 +68,29 @@ describe('communities of practice: forums, engagements, participation', () => {
     expect(typeof strategic.averageDaysToResponse).toBe('number');
   });
 
+  it('lets the national forum send a partner\'s item back to the partner\'s own forum, which the partner then sees answered', async () => {
+    const create = async (caller: Caller, organisation: string, name: string, tier: string, tierLevel: number) =>
+      (await mutate(caller, `mutation($o: ID!, $p: ID!, $n: String!, $t: String!, $l: Int!) {
+        createCommunity(input: { organisationId: $o, programId: $p, kind: FORUM, name: $n, mode: ONLINE, tier: $t, tierLevel: $l }) { id } }`,
+      { o: organisation, p: program.programId, n: name, t: tier, l: tierLevel })).createCommunity.id as string;
+    const national = await create(manager, 'natmgr', 'National forum', 'national', 1);
+    const own = await create(admin0, 'partner-0', 'Partner forum', 'partner', 2);
+    const { raiseForumItem } = await mutate(facilitator0, `mutation($f: ID!) { raiseForumItem(input: { forumId: $f, title: "Transport to groups" }) { id } }`, { f: own });
+    const id = raiseForumItem.id;
+    await mutate(facilitator0, `mutation($i: ID!, $t: ID!) { escalateForumItem(input: { itemId: $i, toForumId: $t }) { status } }`, { i: id, t: national });
+    await mutate(manager, `mutation($i: ID!) { respondToForumItem(input: { itemId: $i, response: "Use the travel fund" }) { status } }`, { i: id });
+    const back = await mutate(manager, `mutation($i: ID!) { returnForumItem(input: { itemId: $i }) { status forum { name } } }`, { i: id });
+    expect(back.returnForumItem).toEqual({ status: 'RESPONDED', forum: { name: 'Partner forum' } });
+    const { forumItem } = await mutate(facilitator0, `query($i: ID!) { forumItem(id: $i) { status forum { name } history { kind forum { name } } } }`, { i: id });
+    expect(forumItem.history.map((h: any) => [h.kind, h.forum.name])).toEqual([
+      ['RAISED', 'Partner forum'], ['ESCALATED', 'National forum'], ['RESPONDED', 'National forum'], ['RETURNED', 'Partner forum'],
+    ]);
+    // once it is back, the partner's forum acts on it, not the national manager
+    const again = await manager.query(`mutation($i: ID!) { closeForumItem(input: { itemId: $i }) { status } }`, { i: id });
+    expect(again.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await mutate(facilitator0, `mutation($i: ID!) { closeForumItem(input: { itemId: $i }) { status } }`, { i: id })).closeForumItem.status).toBe('CLOSED');
+  });
+
   it('tells both partners and the national manager of overlapping engagements, each seeing only what is shared', async () => {
     // partner-1 opens its engagement plans to the national manager; partner-0 does not
     await mutate(admin1, `mutation($p: ID!) { setSharingAgreement(programId: $p, input: { shareEngagementPlans: true }) { shareEngagementPlans } }`, { p: program.programId });

@@ -36,3 +36,33 @@ export function organisationsNamed(document: DocumentNode, variables: Record<str
   }
   return named;
 }
+
+/** Arguments and input fields naming the record a mutation changes (or the one whose organisation owns what it adds), most telling first; other IDs it names are records it refers to. */
+const ACTS_ON = ['itemId', 'id', 'facilitatorId'];
+
+/**
+ * The record a mutation's root field changes, when an argument or input field says so (`itemId`,
+ * then `id`, then `facilitatorId`): `escalateForumItem(input: { itemId, toForumId })` changes the
+ * item and refers to the forum; `joinCommunity(input: { facilitatorId, communityId })` and
+ * `recordTraining(input: { facilitatorId, courseId })` add records of the facilitator's
+ * organisation referring to a community and a course. Null when none does.
+ */
+export function recordActedOn(document: DocumentNode, variables: Record<string, unknown> = {}): string | null {
+  const found = new Map<string, string>();
+  const fromValue = (value: unknown, key: string): void => {
+    if (typeof value === 'string' && ACTS_ON.includes(key) && !found.has(key)) found.set(key, value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) fromValue(v, k);
+  };
+  const fromNode = (node: ValueNode, key: string): void => {
+    if (node.kind === Kind.VARIABLE) fromValue(variables[node.name.value], key);
+    else if (node.kind === Kind.STRING) fromValue(node.value, key);
+    else if (node.kind === Kind.OBJECT) for (const f of node.fields) fromNode(f.value, f.name.value);
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== 'mutation') continue;
+    for (const selection of definition.selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) for (const argument of selection.arguments ?? []) fromNode(argument.value, argument.name.value);
+    }
+  }
+  return ACTS_ON.map((k) => found.get(k)).find((v) => v !== undefined) ?? null;
+}

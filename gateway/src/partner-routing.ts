@@ -1,21 +1,39 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, type NodeSubgraphName, type ScopeSigner } from '@hub/core';
+import {
+  HELD_ELSEWHERE, NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, type HeldElsewhere, type HeldElsewhereRequest, type NodeSubgraphName, type ScopeSigner,
+} from '@hub/core';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
 import { entityFields, mergedFields, mergeEntities, needsMergeFields, withMergeFields } from './entity-merge';
 import type { NodeRegistry, NodeRoute } from './node-registry';
-import { organisationsNamed } from './organisations-named';
+import { organisationsNamed, recordActedOn } from './organisations-named';
+import { factsQuery, mergeFacts } from './held-facts';
 import type { PrimaryFetch } from './subscription-plans';
 import type { UpstreamTarget } from './upstream-subscriptions';
 import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
-import { courseQuery, missingCourses, withCourseIds } from './node-courses';
+import { REFERENCES, missingRecords, recordQuery, withReferenceIds, type MissingRecord } from './held-elsewhere';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
 /** A fetch of a client's operation (not a health check or schema load). */
 type Incoming = Extract<Options, { incomingRequestContext: unknown }>;
 type Representation = { __typename?: string; id?: unknown };
+
+const operations = (document: DocumentNode) => document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+const isMutation = (part: Incoming) => operations(part.document ?? parse(part.request.query ?? '')).some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+const rootFieldCount = (document: DocumentNode) => operations(document).reduce((n, d) => n + (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.length : 0), 0);
+
+/** A mutation's answer with any request for records held elsewhere left unanswered told to the client as such. */
+function withoutHeldElsewhere(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  if (!response.errors?.some((e) => e.extensions?.code === HELD_ELSEWHERE)) return response;
+  const errors = response.errors.map((e) =>
+    e.extensions?.code === HELD_ELSEWHERE
+      ? { ...e, message: 'This mutation refers to records another deployment holds: send it as the only field of its operation', extensions: { code: 'BAD_REQUEST' } }
+      : e,
+  );
+  return { ...response, errors };
+}
 
 /** The part of an `_entities` fetch the hub's own subgraph answers. */
 const HUB = '';
@@ -97,20 +115,23 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const document = options.document ?? parse(options.request.query ?? '');
     const named = organisationsNamed(document, options.request.variables);
     const onNodes = [...named].filter((o) => this.registry.nodeOf(o));
+    const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
     if (onNodes.length === 0) {
-      const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
-      if (named.size || mutation) return this.hub.process(options);
+      if (named.size || mutation) return this.at(HUB, options, null);
       const reach = this.inReach(options.context);
       const merging = reach.length ? withMergeKeys(document, this.name) : null;
-      const response = merging ? await this.fanOut(options, merging, reach) : await this.hub.process(options);
+      const response = merging ? await this.fanOut(options, merging, reach) : await this.at(HUB, options, null);
       return lacksNodeRecords(document, this.name) ? this.withNotIncluded(response, options.context, undefined) : response;
     }
-    if (named.size === 1) return this.fromNode(onNodes[0], options, null);
+    if (named.size === 1) return this.at(onNodes[0], options, null);
+    // a mutation changing one organisation's record and referring to others' goes where that record is
+    const acted = mutation ? recordActedOn(document, options.request.variables) : null;
+    if (acted && named.has(ownerOf(acted) ?? '')) return this.at(this.placeOf(acted), options, null);
     return {
       data: null,
       errors: [
         {
-          message: `This operation names records of ${[...named].sort().join(', ')}; ${onNodes.sort().join(', ')} keep theirs on their own partner node, and one operation across a node-hosted organisation and others is not supported yet`,
+          message: `This operation names records of ${[...named].sort().join(', ')}; ${onNodes.sort().join(', ')} keep theirs on their own partner node, and one operation across a node-hosted organisation and others is not supported unless it is a mutation naming the record it changes (itemId, id or facilitatorId)`,
           extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation: onNodes[0], serviceName: this.name },
         },
       ],
@@ -126,7 +147,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   private async fanOut(options: Incoming, merging: DocumentNode, reach: string[]): Promise<GatewayGraphQLResponse> {
     const query = print(merging);
     const ask = (): Incoming => ({ ...options, document: merging, request: { ...options.request, query, http: undefined } });
-    const [hub, ...nodes] = await Promise.all([this.hub.process(ask()), ...reach.map((o) => this.fromNode(o, ask(), null))]);
+    const [hub, ...nodes] = await Promise.all([this.at(HUB, ask(), null), ...reach.map((o) => this.at(o, ask(), null))]);
     const parts = [hub, ...nodes];
     const data = mergeNationalLists(merging, this.name, options.request.variables ?? {}, parts.map((p) => p.data as Record<string, unknown> | null | undefined));
     const errors = parts.flatMap((p) => p.errors ?? []);
@@ -163,7 +184,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
           ...options,
           request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
         };
-        const response = target === HUB ? await this.hubPart(part, indexes.map((i) => representations[i])) : await this.fromNode(target, part, indexes.length);
+        const response = target === HUB ? await this.hubPart(part, indexes.map((i) => representations[i])) : await this.at(target, part, indexes.length);
         return { indexes, response };
       }),
     );
@@ -198,7 +219,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   /** The hub's part of an entity fetch: its communities' members gathered from the nodes too. */
   private hubPart(part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
     // memberships live with the facilitators: only that subgraph's Community fields gather from the nodes
-    if (this.name !== 'facilitators' || !representations.some((rep) => rep.__typename === 'Community')) return this.hub.process(part);
+    if (this.name !== 'facilitators' || !representations.some((rep) => rep.__typename === 'Community')) return this.at(HUB, part, representations.length);
     return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community');
   }
 
@@ -211,12 +232,12 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const document = part.document ?? parse(part.request.query ?? '');
     const merged = mergedFields(document, typename);
     const reach = merged.length ? this.inReach(part.context) : [];
-    if (!reach.length) return this.hub.process(part);
+    if (!reach.length) return this.at(HUB, part, count);
     // lists and folds need more than the client selected from every deployment, the hub's included
     const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : undefined;
     const query = keyed && print(keyed);
     const ask = (): Incoming => ({ ...part, ...(keyed ? { document: keyed } : {}), request: { ...part.request, ...(query ? { query } : {}), http: undefined } });
-    const answers = await Promise.all([this.hub.process(ask()), ...reach.map((o) => this.fromNode(o, ask(), count))]);
+    const answers = await Promise.all([this.at(HUB, ask(), count), ...reach.map((o) => this.at(o, ask(), count))]);
     const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies);
     const errors = answers.flatMap((p) => p.errors ?? []);
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
@@ -236,31 +257,91 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       ],
     });
     if (route.hubKeyFingerprint !== this.signer.fingerprint) return unavailable('does not trust the key this hub signs with');
-    // the facilitators subgraph's course fields name the program's catalogue, which the hub keeps
-    const incoming = 'incomingRequestContext' in part ? part : null;
-    const document = this.name === 'facilitators' && incoming ? withCourseIds(incoming.document ?? parse(incoming.request.query ?? '')) : null;
-    const asked: Options = document && incoming ? { ...incoming, document, request: { ...incoming.request, query: print(document) } } : part;
-    let response: GatewayGraphQLResponse;
     try {
-      response = await this.target(route).breaker.fire(asked);
+      return await this.target(route).breaker.fire(part);
     } catch (error) {
       if (answered(error)) throw error;
       return unavailable(reasonOf(error));
     }
-    if (document && incoming) await this.withHubCourses(document, response, incoming);
-    return response;
   }
 
-  /** Puts the hub's catalogue courses into a node's answer where the node could only give their IDs (node-courses.ts). */
-  private async withHubCourses(document: DocumentNode, response: GatewayGraphQLResponse, part: Incoming): Promise<void> {
-    const missing = missingCourses(document, response.data);
-    if (!missing.length) return;
-    const { query, variables, aliasOf } = courseQuery(missing, document);
-    const courses = await this.hub.process({ ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubNodeCourses', http: undefined } });
-    const data = (courses.data ?? {}) as Record<string, unknown>;
-    missing.forEach((m, i) => {
-      m.holder[m.key] = data[`c${aliasOf[i]}`] ?? null;
-    });
+  /**
+   * A client's fetch answered at `place` (the hub's subgraph, or an organisation's node), with the
+   * records it left null because another deployment holds them (held-elsewhere.ts) filled in from
+   * there, under the caller's scope: one query per deployment holding some.
+   */
+  private async at(place: string, part: Incoming, count: number | null): Promise<GatewayGraphQLResponse> {
+    const references = REFERENCES[this.name];
+    const document = withReferenceIds(part.document ?? parse(part.request.query ?? ''), references);
+    const asked: Incoming = document ? { ...part, document, request: { ...part.request, query: print(document) } } : part;
+    const response = count === null && isMutation(asked) ? await this.mutate(place, asked) : await this.send(place, asked, count);
+    if (!document) return response;
+    const missing = missingRecords(document, response.data, references).filter((m) => this.placeOf(m.id) !== place);
+    const byPlace = new Map<string, MissingRecord[]>();
+    for (const m of missing) byPlace.set(this.placeOf(m.id), [...(byPlace.get(this.placeOf(m.id)) ?? []), m]);
+    const errors: GraphQLFormattedError[] = [];
+    await Promise.all(
+      [...byPlace].map(async ([where, records]) => {
+        const { query, variables, aliasOf } = recordQuery(records, document);
+        const ask: Incoming = { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldElsewhere', http: undefined } };
+        const got = await this.send(where, ask, null);
+        const data = (got.data ?? {}) as Record<string, unknown>;
+        records.forEach((m, i) => {
+          (m.holder as Record<string | number, unknown>)[m.key] = data[`r${aliasOf[i]}`] ?? null;
+        });
+        // e.g. the holding node is down: said without a path, the records stay null
+        for (const { path: _path, ...error } of got.errors ?? []) errors.push(error);
+      }),
+    );
+    return errors.length ? { ...response, errors: [...(response.errors ?? []), ...errors] } : response;
+  }
+
+  /** A fetch sent to the hub's subgraph or an organisation's node as it is. */
+  private send(place: string, part: Incoming, count: number | null): Promise<GatewayGraphQLResponse> {
+    return place === HUB ? this.hub.process(part) : this.fromNode(place, part, count);
+  }
+
+  /**
+   * A mutation at `place`, which may refer to records other deployments hold (an item escalated into
+   * another organisation's forum, a node's facilitator joining a hub community): the caller's scope
+   * goes with a list of such records (empty at first), and while the subgraph answers
+   * `HELD_ELSEWHERE` naming ones it lacks (having rolled back), the gateway reads them where they
+   * are held, under the caller's own scope (held-facts.ts), and sends the mutation again with them,
+   * a few rounds at most. A fetch of several mutation fields is not sent again (the fields before
+   * might have been done): the client is told to send it alone.
+   */
+  private async mutate(place: string, part: Incoming): Promise<GatewayGraphQLResponse> {
+    const { scope } = part.context;
+    const elsewhere: Required<HeldElsewhere> = { communities: {}, courses: {}, membershipRules: {} };
+    const fields = rootFieldCount(part.document ?? parse(part.request.query ?? ''));
+    for (let round = 0; ; round++) {
+      const vouched = { ...scope, elsewhere };
+      const context: GatewayContext = { ...part.context, scope: vouched, scopeToken: place === HUB ? await this.signer.sign(vouched) : part.context.scopeToken };
+      const response = await this.send(place, { ...part, context }, null);
+      const wanted = (response.errors ?? [])
+        .filter((e) => e.extensions?.code === HELD_ELSEWHERE)
+        .flatMap((e) => (e.extensions?.records ?? []) as HeldElsewhereRequest[])
+        .filter((r) => r.kind in elsewhere && !(r.id in elsewhere[r.kind]));
+      if (!wanted.length || fields !== 1 || round === 3) return withoutHeldElsewhere(response);
+      // a record whose organisation is held where the mutation runs is not elsewhere: it does not exist
+      const read = wanted.filter((r) => this.placeOf(r.id) !== place);
+      for (const r of wanted) elsewhere[r.kind][r.id] = null;
+      const byPlace = new Map<string, HeldElsewhereRequest[]>();
+      for (const r of read) byPlace.set(this.placeOf(r.id), [...(byPlace.get(this.placeOf(r.id)) ?? []), r]);
+      await Promise.all(
+        [...byPlace].map(async ([where, records]) => {
+          const { query, variables, facts } = factsQuery(records);
+          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined } }, null);
+          Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown> | null | undefined)));
+        }),
+      );
+    }
+  }
+
+  /** Where an organisation's record is held: its node, or the hub. */
+  private placeOf(id: string): string {
+    const owner = ownerOf(id);
+    return owner && this.registry.nodeOf(owner) ? owner : HUB;
   }
 
   /** Stops every breaker's timers (the gateway is stopping). */

@@ -27,7 +27,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     gatewayPort: 0,
     subgraphTimeoutMs: 5000,
     poolSize: 4,
-    logLevel: 'silent',
+    logLevel: (process.env.HUB_LOG_LEVEL as 'silent') ?? 'silent',
     // registry changes arrive through this gateway's own mutations, which re-read it at once; a
     // timed re-read would add statements to the partners subgraph at random moments
     partnerNodeRefreshMs: 600_000,
@@ -58,7 +58,7 @@ export function gatewayConfigFor(hub: Hub, overrides: Partial<GatewayConfig> = {
     subgraphTimeoutMs: 5000,
     supergraphPath: DEFAULT_SUPERGRAPH_PATH,
     production: false,
-    logLevel: 'silent',
+    logLevel: (process.env.HUB_LOG_LEVEL as 'silent') ?? 'silent',
     auth: { issuer: hub.keys.issuer, audience: hub.keys.audience, jwks: hub.keys.jwks },
     gatewayPrivateKey: hub.keys.gateway.privateKey,
     accessScopeTtlMs: 5000,

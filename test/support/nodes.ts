@@ -41,7 +41,7 @@ export function testNode(hub: Hub, organisation: string, file: Partial<PartnerNo
       databases: Object.fromEntries(NODE_SUBGRAPH_NAMES.map((n) => [n, withDatabase(testServerUrl(), `t_${tag}_node_${n}`)])),
       trustedHubKeys: [hub.keys.gateway.publicKey],
       poolSize: 3,
-      logLevel: 'silent',
+      logLevel: (process.env.NODE_LOG_LEVEL as 'silent') ?? 'silent',
       ...file,
     },
     {},

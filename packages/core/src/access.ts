@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { HeldElsewhere } from './held-elsewhere';
 
 /** Who is asking (DESIGN.md "Access"). `system` is the hub itself: the gateway's own lookups, seeds. */
 export const ROLES = ['national-manager', 'partner-admin', 'facilitator', 'participant'] as const;
@@ -31,6 +32,8 @@ export interface AccessScope {
   organisations: string[];
   /** Per kind of identifying detail, the organisations whose sharing agreement opens it to this caller. */
   shares: Record<SharedDetail, string[]>;
+  /** Records other deployments hold that this request refers to, read for this caller by a gateway routing to partner nodes (held-elsewhere.ts). */
+  elsewhere?: HeldElsewhere;
 }
 
 export const SYSTEM_SCOPE: AccessScope = Object.freeze({

@@ -53,6 +53,8 @@ const KNOWN_CODES = new Set<string>([
   'SUBGRAPH_UNAVAILABLE',
   'PARTNER_NODE_UNAVAILABLE',
   'RATE_LIMITED',
+  // between a subgraph and the gateway only (held-elsewhere.ts): the gateway answers it
+  'HELD_ELSEWHERE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -9,6 +9,7 @@ export * from './database';
 export * from './dates';
 export * from './errors';
 export * from './events';
+export * from './held-elsewhere';
 export * from './ids';
 export * from './internal-token';
 export * from './loaders';

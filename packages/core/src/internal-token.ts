@@ -3,6 +3,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ROLES, type AccessScope } from './access';
+import { heldElsewhereSchema } from './held-elsewhere';
 
 /** The header that carries the gateway's signed scope to a subgraph. */
 export const SCOPE_HEADER = 'x-hub-scope';
@@ -41,6 +42,7 @@ const scopeSchema = z.object({
   programs: ids,
   organisations: ids,
   shares: z.object({ contacts: ids, sessions: ids, engagements: ids }),
+  elsewhere: heldElsewhereSchema.optional(),
 });
 
 /** An Ed25519 key pair in PEM: the gateway signs scopes with the private key, subgraphs verify with the public one. */

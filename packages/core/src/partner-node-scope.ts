@@ -3,20 +3,18 @@ import type { PartnerNodeScope } from './config';
 import { nodeAudience, ScopeVerifier } from './internal-token';
 
 /**
- * A scope as a partner node applies it: the caller reads at most the node's own organisation (the
- * only one whose rows it holds), and identifying detail only where the node's own sharing
- * agreement opens it as well as the hub's. The hub's scope can narrow what leaves the node, never
- * widen it.
+ * A scope as a partner node applies it: identifying detail (facilitator contacts, session
+ * details, engagement plans) only where the node's own sharing agreement opens it as well as the
+ * hub's. The hub's scope can narrow what leaves the node, never widen it. The wall (which
+ * organisations' records the caller reads) is the hub's: the node holds its own organisation's rows
+ * only (hold-only-organisation.ts), so another organisation in the wall matters only for those of
+ * its rows that sit in that organisation's shared spaces (its forum items escalated into another
+ * organisation's forum), which the caller reads there exactly as it would at the hub.
  */
 export function narrowToNode(scope: AccessScope, node: PartnerNodeScope): AccessScope {
   if (scope.role === 'system') return scope;
-  const own = (orgs: string[]) => orgs.filter((o) => o === node.organisation);
-  const shared = (detail: SharedDetail) => (node.sharing[detail] ? own(scope.shares[detail]) : []);
-  return {
-    ...scope,
-    organisations: own(scope.organisations),
-    shares: { contacts: shared('contacts'), sessions: shared('sessions'), engagements: shared('engagements') },
-  };
+  const shared = (detail: SharedDetail) => (node.sharing[detail] ? scope.shares[detail].filter((o) => o === node.organisation) : []);
+  return { ...scope, shares: { contacts: shared('contacts'), sessions: shared('sessions'), engagements: shared('engagements') } };
 }
 
 /** The verifier of a subgraph: the hub's own audience, or a node's, whose scopes are narrowed to it. */

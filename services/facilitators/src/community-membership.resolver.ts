@@ -4,14 +4,14 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { mayReadCourse, mayReadFacilitatorsOf, visibleOwner } from './access-rules';
 import { CommunityMembership, CommunityRole } from './community-membership.entity';
+import { coursesFor, membershipRulesFor } from './held-elsewhere';
 import type { FacilitatorsContext } from './context';
 import { checkNotFuture, todayUtc } from './dates';
 import { Facilitator, FacilitatorStatus } from './facilitator.entity';
 import { checkRecordId } from './record-ids';
 import { breachesOf } from './membership-rules';
-import { CommunityMembershipRules, MembershipRule } from './membership-rules.entity';
+import { MembershipRule } from './membership-rules.entity';
 import { CommunityRef } from './refs';
-import { TrainingCourse } from './training-course.entity';
 import { TrainingRecord } from './training-record.entity';
 
 @InputType()
@@ -68,11 +68,11 @@ async function checkMembershipRules(
   input: Pick<JoinCommunityInput, 'communityId' | 'confidentialityAgreed'>,
   joinedOn: string,
 ): Promise<void> {
-  const rules = await m.findOneBy(CommunityMembershipRules, { communityId: input.communityId });
+  const rules = await membershipRulesFor(m, scope, input.communityId);
   if (!rules || !mayRead(scope, rules.organisationId)) return;
   const courseIds = rules.requiredTraining.map((r) => r.courseId);
   const records = courseIds.length ? await m.findBy(TrainingRecord, { facilitatorId: facilitator.id, courseId: In(courseIds) }) : [];
-  const courses = courseIds.length ? await m.findBy(TrainingCourse, { id: In(courseIds) }) : [];
+  const courses = await coursesFor(m, scope, courseIds);
   const names = new Map(courses.filter((c) => mayReadCourse(scope, c)).map((c) => [c.id, c.name]));
   const candidate = { regionId: facilitator.regionId, confidentialityAgreed: input.confidentialityAgreed, records };
   const breaches = breachesOf(rules, candidate, joinedOn, (id) => names.get(id) ?? `course ${id}`);

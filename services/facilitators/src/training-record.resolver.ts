@@ -3,6 +3,7 @@ import { IsOptional } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import { mayReadCourse, mayReadFacilitatorsOf, visibleOwner } from './access-rules';
+import { courseFor } from './held-elsewhere';
 import type { FacilitatorsContext } from './context';
 import { addMonths, checkNotFuture } from './dates';
 import { Facilitator } from './facilitator.entity';
@@ -96,7 +97,7 @@ export class TrainingRecordResolver {
       if (!facilitator || !mayReadFacilitatorsOf(ctx.scope, facilitator.organisationId)) {
         throw notFound('Facilitator', input.facilitatorId, 'input.facilitatorId');
       }
-      const course = await m.findOneBy(TrainingCourse, { id: input.courseId });
+      const course = await courseFor(m, ctx.scope, input.courseId);
       if (!course || !mayReadCourse(ctx.scope, course)) throw notFound('TrainingCourse', input.courseId, 'input.courseId');
       const expiresOn = input.expiresOn ?? defaultExpiry(course, input.completedOn);
       checkExpiry(input.completedOn, expiresOn);
@@ -133,7 +134,7 @@ export class TrainingRecordResolver {
         record.completedOn = input.completedOn;
         await checkNotRecorded(m, record, id);
         if (input.expiresOn == null) {
-          const course = await m.findOneBy(TrainingCourse, { id: record.courseId });
+          const course = await courseFor(m, ctx.scope, record.courseId);
           if (!course || !mayReadCourse(ctx.scope, course)) throw badField('input.expiresOn', 'is needed: the course of this record is outside the caller\'s reach');
           record.expiresOn = defaultExpiry(course, record.completedOn);
         }

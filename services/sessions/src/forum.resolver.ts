@@ -1,4 +1,4 @@
-import { badField, conflict, connectionOf, forbidden, inTransaction, isRecordId, mayManage, mayRead, newId, notFound, PageArgs, refTo, type AccessScope } from '@hub/core';
+import { badField, conflict, connectionOf, forbidden, heldElsewhereOne, inTransaction, isRecordId, mayManage, mayRead, newId, notFound, PageArgs, refTo, type AccessScope } from '@hub/core';
 import { IsOptional, MaxLength, MinLength } from 'class-validator';
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
@@ -125,9 +125,20 @@ function seesActor(scope: AccessScope, item: { organisationId: string; forumOrga
   return scope.subject === actor || mayManage(scope, item.organisationId) || mayManage(scope, item.forumOrganisationId);
 }
 
+/**
+ * A community as this deployment holds it or, when another deployment holds it (a forum of an
+ * organisation on a partner node, or at the hub seen from a node), as the gateway vouched for it.
+ */
+async function communityFor(m: EntityManager, scope: AccessScope, id: string): Promise<Community | null> {
+  const here = await m.findOneBy(Community, { id });
+  if (here) return here;
+  const facts = heldElsewhereOne(scope, 'communities', id);
+  return facts && Object.assign(new Community(), { ...facts, kind: facts.kind as CommunityKind });
+}
+
 async function forumFor(m: EntityManager, scope: AccessScope, id: string, field: string): Promise<Community> {
   if (!isRecordId(id, 'com')) throw badField(field, 'is not a community ID');
-  const forum = await m.findOneBy(Community, { id });
+  const forum = await communityFor(m, scope, id);
   if (!forum || !mayRead(scope, forum.organisationId)) throw notFound('Community', id, field);
   if (forum.kind !== CommunityKind.FORUM) throw badField(field, 'is not a forum (a community of kind FORUM)');
   return forum;
@@ -138,11 +149,13 @@ async function itemForUpdate(m: EntityManager, scope: AccessScope, id: string, f
   const item = await m.findOne(ForumItem, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!item || !seesForumItem(scope, item)) throw notFound('ForumItem', id, field);
   if (item.status === ForumItemStatus.CLOSED) throw conflict('The item is CLOSED', [{ field, message: 'item is CLOSED' }]);
-  const forum = await m.findOneByOrFail(Community, { id: item.forumId });
+  const forum = await communityFor(m, scope, item.forumId);
+  if (!forum) throw notFound('Community', item.forumId, field);
   assertActsIn(scope, forum, field);
   return { item, forum };
 }
 
+/** Records a step in the item's history: before the item changes, since who may take it is decided by where the item is before (row-level security too). */
 async function record(
   m: EntityManager,
   scope: AccessScope,
@@ -172,6 +185,12 @@ function moveTo(item: ForumItem, forum: Community): void {
   item.tierLevel = forum.tierLevel;
 }
 
+/** The forums an item has been in, in the order it reached them. */
+async function pathOf(ctx: SessionsContext, item: ForumItem): Promise<string[]> {
+  const steps = await ctx.loaders.historyOfForumItem.load(item.id);
+  return steps.filter((e) => [ForumItemEventKind.RAISED, ForumItemEventKind.ESCALATED, ForumItemEventKind.RETURNED].includes(e.kind)).map((e) => e.forumId);
+}
+
 /**
  * The three-tier loop (issue 6 item 3): items raised in a forum, escalated one tier up at a time,
  * answered, and returned down; every step is kept in the item's history. The subgraph does not read
@@ -188,6 +207,16 @@ export class ForumItemResolver {
   @FieldResolver(() => Community, { nullable: true, description: 'The forum it is in now.' })
   forum(@Root() item: ForumItem, @Ctx() ctx: SessionsContext): Promise<Community | null> {
     return ctx.loaders.community.load(item.forumId);
+  }
+
+  @FieldResolver(() => ID, { description: 'The ID of the forum it is in now (which may be kept by another organisation\'s deployment).' })
+  forumId(@Root() item: ForumItem): string {
+    return item.forumId;
+  }
+
+  @FieldResolver(() => ID, { description: 'The ID of the forum it was raised in.' })
+  raisedInId(@Root() item: ForumItem): string {
+    return item.raisedInForumId;
   }
 
   @FieldResolver(() => Community, { nullable: true, description: 'The forum it was raised in.' })
@@ -220,10 +249,12 @@ export class ForumItemResolver {
     description: 'The forums it has been in, in the order it reached them (a forum again when it came back).',
   })
   async path(@Root() item: ForumItem, @Ctx() ctx: SessionsContext): Promise<(Community | null)[]> {
-    const steps = (await ctx.loaders.historyOfForumItem.load(item.id)).filter((e) =>
-      [ForumItemEventKind.RAISED, ForumItemEventKind.ESCALATED, ForumItemEventKind.RETURNED].includes(e.kind),
-    );
-    return Promise.all(steps.map((e) => ctx.loaders.community.load(e.forumId)));
+    return Promise.all((await pathOf(ctx, item)).map((id) => ctx.loaders.community.load(id)));
+  }
+
+  @FieldResolver(() => [ID], { description: 'The IDs of the forums of `path`, in the same order.' })
+  pathIds(@Root() item: ForumItem, @Ctx() ctx: SessionsContext): Promise<string[]> {
+    return pathOf(ctx, item);
   }
 
   @Mutation(() => ForumItem, { description: 'Raises an item in a forum. For the forum organisation\'s administrators and facilitators who can read the forum.' })
@@ -268,8 +299,8 @@ export class ForumItemResolver {
       moveTo(item, to);
       item.status = ForumItemStatus.ESCALATED;
       item.updatedAt = new Date();
-      await m.save(ForumItem, item);
       await record(m, scope, item, { kind: ForumItemEventKind.ESCALATED, forum: to, fromForumId: forum.id, text: input.note });
+      await m.save(ForumItem, item);
       return item;
     });
   }
@@ -280,8 +311,8 @@ export class ForumItemResolver {
       const { item, forum } = await itemForUpdate(m, ctx.scope, input.itemId, 'input.itemId');
       item.status = ForumItemStatus.RESPONDED;
       item.updatedAt = new Date();
-      await m.save(ForumItem, item);
       await record(m, ctx.scope, item, { kind: ForumItemEventKind.RESPONDED, forum, text: input.response, decision: input.decision });
+      await m.save(ForumItem, item);
       return item;
     });
   }
@@ -309,8 +340,8 @@ export class ForumItemResolver {
       moveTo(item, to);
       item.status = history.some((e) => e.kind === ForumItemEventKind.RESPONDED) ? ForumItemStatus.RESPONDED : ForumItemStatus.OPEN;
       item.updatedAt = new Date();
-      await m.save(ForumItem, item);
       await record(m, scope, item, { kind: ForumItemEventKind.RETURNED, forum: to, fromForumId: forum.id, text: input.note });
+      await m.save(ForumItem, item);
       return item;
     });
   }
@@ -321,8 +352,8 @@ export class ForumItemResolver {
       const { item, forum } = await itemForUpdate(m, ctx.scope, input.itemId, 'input.itemId');
       item.status = ForumItemStatus.CLOSED;
       item.updatedAt = new Date();
-      await m.save(ForumItem, item);
       await record(m, ctx.scope, item, { kind: ForumItemEventKind.CLOSED, forum, text: input.note });
+      await m.save(ForumItem, item);
       return item;
     });
   }
@@ -333,6 +364,16 @@ export class ForumItemEventResolver {
   @FieldResolver(() => Community, { nullable: true, description: 'Where the item is after this step; for a response, the forum that answered.' })
   forum(@Root() event: ForumItemEvent, @Ctx() ctx: SessionsContext): Promise<Community | null> {
     return ctx.loaders.community.load(event.forumId);
+  }
+
+  @FieldResolver(() => ID, { description: 'The ID of `forum`.' })
+  forumId(@Root() event: ForumItemEvent): string {
+    return event.forumId;
+  }
+
+  @FieldResolver(() => ID, { nullable: true, description: 'The ID of `fromForum`.' })
+  fromForumId(@Root() event: ForumItemEvent): string | null {
+    return event.fromForumId;
   }
 
   @FieldResolver(() => Community, { nullable: true, description: 'Where an escalated or returned item came from.' })

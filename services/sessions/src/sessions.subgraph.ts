@@ -32,6 +32,7 @@ import { CommunityForumResolver, ForumItemEventResolver, ForumItemResolver, Prog
 import { SessionsCopForums1765100000000 } from './migrations/1765100000000-sessions-cop-forums';
 import { SessionsAttendanceOwnerIndex1766000000000 } from './migrations/1766000000000-sessions-attendance-owner-index';
 import { SessionsCommunityNameKey1767000000000 } from './migrations/1767000000000-sessions-community-name-key';
+import { SessionsForumReferences1767200000000 } from './migrations/1767200000000-sessions-forum-references';
 import { CommunityParticipationResolver, ProgramParticipationResolver } from './participation.resolver';
 
 /** Where people meet: communities and their sessions, with RSVPs and attendance. */
@@ -67,7 +68,7 @@ export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
   ],
   referenceResolvers: sessionsReferences,
   entities: [Community, Session, SessionFacilitator, Rsvp, Attendance, CommunityDocument, SessionLearning, CommunityResource, ForumItem, ForumItemEvent, PlannedEngagement],
-  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsCopStructure1765000000000, SessionsCopForums1765100000000, SessionsAttendanceOwnerIndex1766000000000, SessionsCommunityNameKey1767000000000],
+  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsCopStructure1765000000000, SessionsCopForums1765100000000, SessionsAttendanceOwnerIndex1766000000000, SessionsCommunityNameKey1767000000000, SessionsForumReferences1767200000000],
   createLoaders: createSessionsLoaders,
 };
 

@@ -8,11 +8,12 @@ const COM_ID = `'^${ORG}\\.com_${ULID}$'`;
 const TIER = `'^[a-z][a-z0-9-]{0,31}$'`;
 
 /** Readable: an item is seen where the organisation it was raised under, or the one owning its current forum, is in the wall. Never by participants. */
-const ITEM_READ = `hub_role() IS DISTINCT FROM 'participant' AND (organisation_id = ANY (hub_orgs()) OR forum_organisation_id = ANY (hub_orgs()))`;
-/** Acting on an item: administrators of either organisation, or a facilitator who can read it. */
-const ITEM_WRITE = `hub_role() IS DISTINCT FROM 'participant' AND (
-  organisation_id = ANY (hub_write_orgs()) OR forum_organisation_id = ANY (hub_write_orgs())
-  OR (hub_role() = 'facilitator' AND (organisation_id = ANY (hub_orgs()) OR forum_organisation_id = ANY (hub_orgs()))))`;
+export const ITEM_READ = `hub_role() IS DISTINCT FROM 'participant' AND (organisation_id = ANY (hub_orgs()) OR forum_organisation_id = ANY (hub_orgs()))`;
+/** Acting on an item: administrators of either organisation, or a facilitator who can read it (over the item aliased `a`, if given). */
+export const itemWrite = (a = '') => `hub_role() IS DISTINCT FROM 'participant' AND (
+  ${a}organisation_id = ANY (hub_write_orgs()) OR ${a}forum_organisation_id = ANY (hub_write_orgs())
+  OR (hub_role() = 'facilitator' AND (${a}organisation_id = ANY (hub_orgs()) OR ${a}forum_organisation_id = ANY (hub_orgs()))))`;
+export const ITEM_WRITE = itemWrite();
 
 const TABLES = ['forum_item', 'forum_item_event', 'planned_engagement'];
 

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SCHEMA_DIR } from '@hub/gateway';
+import { buildASTSchema, getNamedType, isListType, isNonNullType, isObjectType, parse, print, type GraphQLOutputType } from 'graphql';
+import { missingRecords, recordQuery, REFERENCES, withReferenceIds } from '../src/held-elsewhere';
+import { recordActedOn } from '../src/organisations-named';
+
+const listOf = (type: GraphQLOutputType) => isListType(isNonNullType(type) ? type.ofType : type);
+
+describe('references to records another deployment holds', () => {
+  it.each(Object.keys(REFERENCES) as (keyof typeof REFERENCES)[])('gives, in the %s subgraph, the ID field next to every field the gateway fills in', (name) => {
+    const sdl = readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+    const schema = buildASTSchema(parse(sdl), { assumeValid: true });
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      const fields = type.getFields();
+      for (const reference of REFERENCES[name]) {
+        const field = fields[reference.field];
+        if (!field || !isObjectType(getNamedType(field.type))) continue;
+        checked++;
+        const id = fields[reference.idField];
+        expect({ type: type.name, field: reference.field, id: id && getNamedType(id.type).name, list: id && listOf(id.type) }).toEqual({
+          type: type.name,
+          field: reference.field,
+          id: 'ID',
+          list: Boolean(reference.list),
+        });
+        // the query the gateway reads such a record with exists and takes an ID
+        const query = schema.getQueryType()?.getFields()[reference.query];
+        expect(query && getNamedType(query.type).name).toBe(getNamedType(field.type).name);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(REFERENCES[name].length);
+  });
+
+  it('asks for the IDs under names of its own, takes them out again and lists what was left null, lists included', () => {
+    const document = parse(`query { program { forumItems { edges { node { f: forum { name } ...Path history { forum { name } fromForum { name } } } } } } }
+      fragment Path on ForumItem { path { name } }`);
+    const asked = withReferenceIds(document, REFERENCES.sessions)!;
+    expect(print(asked)).toContain('__hub_forumId: forumId');
+    expect(print(asked)).toContain('__hub_pathIds: pathIds');
+    expect(print(asked)).toContain('__hub_fromForumId: fromForumId');
+    const node = {
+      f: null,
+      __hub_forumId: 'natmgr.com_1',
+      path: [{ name: 'Local' }, null],
+      __hub_pathIds: ['partner-0.com_1', 'natmgr.com_1'],
+      history: [{ forum: { name: 'Local' }, __hub_forumId: 'partner-0.com_1', fromForum: null, __hub_fromForumId: null }],
+    };
+    const missing = missingRecords(asked, { program: { forumItems: { edges: [{ node }] } } }, REFERENCES.sessions);
+    expect(missing.map((m) => [m.id, m.key, m.query])).toEqual([
+      ['natmgr.com_1', 'f', 'community'],
+      ['natmgr.com_1', 1, 'community'],
+    ]);
+    // the client sees none of the gateway's own fields
+    expect(JSON.stringify(node)).not.toContain('__hub_');
+    const { query, variables, aliasOf } = recordQuery(missing, asked);
+    expect(aliasOf).toEqual([0, 0]); // the same forum with the same selection is read once
+    expect(variables).toEqual({ r0: 'natmgr.com_1' });
+    expect(query).toMatch(/r0: community\(id: \$r0\) \{\s*name\s*\}/);
+  });
+
+  it('leaves an operation without such fields as it is', () => {
+    expect(withReferenceIds(parse(`{ sessions { edges { node { id } } } }`), REFERENCES.sessions)).toBeNull();
+    expect(withReferenceIds(parse(`{ forumItem(id: "x") { forum { name } } }`), REFERENCES.feedback)).toBeNull();
+  });
+});
+
+describe('the record a mutation changes', () => {
+  it('is the one named by itemId, then id, inline or in variables', () => {
+    expect(recordActedOn(parse(`mutation { escalateForumItem(input: { toForumId: "natmgr.com_1", itemId: "partner-0.fit_1" }) { id } }`))).toBe('partner-0.fit_1');
+    expect(recordActedOn(parse(`mutation($i: EscalateForumItemInput!) { escalateForumItem(input: $i) { id } }`), { i: { toForumId: 'natmgr.com_1', itemId: 'partner-0.fit_2' } })).toBe('partner-0.fit_2');
+    expect(recordActedOn(parse(`mutation { endSession(id: "partner-1.ses_1") { id } }`))).toBe('partner-1.ses_1');
+  });
+
+  it('is none for queries and for mutations naming no such field', () => {
+    expect(recordActedOn(parse(`query { forumItem(id: "partner-0.fit_1") { id } }`))).toBeNull();
+    expect(recordActedOn(parse(`mutation { raiseForumItem(input: { forumId: "natmgr.com_1", title: "t" }) { id } }`))).toBeNull();
+  });
+});
