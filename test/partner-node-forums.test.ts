@@ -28,6 +28,8 @@ describe('records referring to another organisation\'s, across the hub and a par
   const ITEMS = `query($p: ID!) { program(id: $p) { forumSummary { tier openItems responses }
     forumItems(first: 50) { totalCount edges { node { id title status tier forumId forum { name } raisedIn { name } path { name }
       history { kind text forum { name } fromForum { name } } } } } } }`;
+  const inForum = async (forum: string, caller: Caller = manager) =>
+    (await mutate(caller, `query($f: ID!) { community(id: $f) { name forumItems(first: 10) { totalCount edges { node { id title } } } } }`, { f: forum })).community;
   const items = async (caller: Caller = manager) => (await mutate(caller, ITEMS, { p: program.programId })).program;
   const step = (caller: Caller, mutation: string, input: Record<string, unknown>) =>
     caller.query(`mutation($i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $i) { id status forum { name } } }`, { i: input });
@@ -82,6 +84,9 @@ describe('records referring to another organisation\'s, across the hub and a par
       ['RAISED', 'Partner 0 practice forum', null],
       ['ESCALATED', 'National practice forum', 'Partner 0 practice forum'],
     ]);
+    // the national forum (at the hub) lists the item its partner's node holds
+    expect(await inForum(national)).toEqual({ name: 'National practice forum', forumItems: { totalCount: 1, edges: [{ node: { id: escalated, title: 'Waiting lists for groups' } }] } });
+    expect((await inForum(local)).forumItems.totalCount).toBe(1);
   });
 
   it('lets the national forum answer and return the node-hosted item, recorded on the node', async () => {
@@ -110,6 +115,9 @@ describe('records referring to another organisation\'s, across the hub and a par
     expect(up.data?.escalateForumItem).toEqual({ id, status: 'ESCALATED', forum: { name: 'National practice forum' } });
     const national_ = await mutate(manager, `query($p: ID!) { program(id: $p) { forumItems(first: 10, filter: { tier: "national" }) { edges { node { id forum { name } } } } } }`, { p: program.programId });
     expect(national_.program.forumItems.edges.map((e: any) => e.node)).toEqual([{ id, forum: { name: 'National practice forum' } }]);
+    expect((await inForum(national)).forumItems.edges.map((e: any) => e.node.id)).toEqual([id]);
+    // the partner's own forum holds the one it was sent back, newest first across the deployments
+    expect((await inForum(local, admin0)).forumItems.edges.map((e: any) => e.node.title)).toEqual(['Venue for the spring groups', 'Waiting lists for groups']);
     const { forumSummary } = await items();
     expect(forumSummary).toEqual([
       { tier: 'national', openItems: 1, responses: 1 },

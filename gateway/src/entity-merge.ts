@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { Kind, print, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
 import { firstOf, mergeConnection, withListKeys, type Connection } from './national-lists';
 import { foldRows, PROGRAM_FOLDS, withFoldFields } from './program-folds';
 
@@ -16,10 +16,15 @@ export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold';
  * averages worked out again from them).
  * - `Program`: every partner's records. Not listed: `engagementOverlaps` (overlaps between
  *   organisations' plans) needs every organisation's records at once and stays the hub's.
- * - `Community` of a hub-hosted organisation (a national community of practice): its members
- *   include node-hosted partners' facilitators, whose memberships their nodes hold. Not listed:
- *   `membershipRules` (kept with the community at the hub) and `ruleBreaches` (checks members
- *   against them) stay the hub's.
+ * - `Community`: its members (facilitators subgraph) include other deployments' facilitators,
+ *   whose memberships their organisations' deployments hold (a node-hosted partner's facilitators
+ *   in a national community of practice); its forum items (sessions subgraph) include items other
+ *   organisations escalated into it, which live with the organisation of the forum they were
+ *   raised in. Not listed: `membershipRules` (kept with the community) and `ruleBreaches` (checks
+ *   members against them) are the holding deployment's alone.
+ * The deployment holding the entity answers every field; the others are asked for the merged
+ * fields only (`mergedFieldsOnly`), with a scope saying they may hold records of a community they
+ * do not hold.
  */
 export const ENTITY_MERGE: Record<string, Record<string, MergeRule>> = {
   Program: {
@@ -37,6 +42,7 @@ export const ENTITY_MERGE: Record<string, Record<string, MergeRule>> = {
   Community: {
     members: 'list',
     memberCount: 'sum',
+    forumItems: 'list',
   },
 };
 
@@ -81,12 +87,31 @@ export function withMergeFields(document: DocumentNode, typename: string): Docum
   return { ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: rewrite(d.selectionSet, false) } : d)) };
 }
 
+/**
+ * The `_entities` operation asking only for the fields of `typename` that merge (and `__typename`),
+ * for the deployments that do not hold the entities: what they add is in those fields alone.
+ */
+export function mergedFieldsOnly(document: DocumentNode, typename: string): DocumentNode {
+  const rules = ENTITY_MERGE[typename] ?? {};
+  const keep = (s: SelectionNode, onType: boolean) => s.kind === Kind.FIELD && (s.name.value === '__typename' || (onType && (s.name.value === 'id' || rules[s.name.value])));
+  const rewrite = (set: SelectionSetNode, onType: boolean): SelectionSetNode => ({
+    ...set,
+    selections: set.selections.flatMap((s): SelectionNode[] => {
+      if (s.kind === Kind.INLINE_FRAGMENT) return [{ ...s, selectionSet: rewrite(s.selectionSet, s.typeCondition?.name.value === typename) }];
+      if (s.kind === Kind.FIELD && s.name.value === '_entities' && s.selectionSet) return [{ ...s, selectionSet: rewrite(s.selectionSet, false) }];
+      return keep(s, onType) ? [s] : [];
+    }),
+  });
+  return { ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: rewrite(d.selectionSet, false) } : d)) };
+}
+
 type Entity = Record<string, unknown> | null;
 const organisationOf = (row: unknown) => String((row as { organisation?: { id?: unknown } } | null)?.organisation?.id ?? '');
 
 /**
- * Entities of `typename` as the hub (`parts[0]`) and the nodes answered them, merged field by
- * field; `applies(i)` says which of them are of that type (the others stay as the hub gave them).
+ * Entities of `typename` as the deployment holding them (`parts[0]`) and the others answered them,
+ * merged field by field; `applies(i)` says which of them are of that type (the others stay as the
+ * holding deployment gave them).
  */
 export function mergeEntities(typename: string, fields: FieldNode[], parts: Entity[][], variables: Record<string, unknown>, applies: (i: number) => boolean = () => true): Entity[] {
   const rules = ENTITY_MERGE[typename] ?? {};
@@ -106,4 +131,62 @@ export function mergeEntities(typename: string, fields: FieldNode[], parts: Enti
     }
     return merged;
   });
+}
+
+/** Root fields reading one entity by its `id` argument, by the entity's type. */
+const ROOT_ENTITIES: Record<string, string> = { community: 'Community' };
+
+/** A query of one root field reading an entity by ID whose selection has fields that merge, as an `_entities` fetch of that entity. */
+export interface RootAsEntity {
+  typename: string;
+  id: string;
+  key: string;
+  document: DocumentNode;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * A query such as `{ community(id: …) { name forumItems { … } } }`, whose answer gathers records
+ * from every deployment, asked as the `_entities` fetch of that entity (which merges), with the
+ * same selection; null for any other operation.
+ */
+export function rootAsEntity(document: DocumentNode, variables: Record<string, unknown>): RootAsEntity | null {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operations[0];
+  if (operations.length !== 1 || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return null;
+  const [field, ...more] = operation.selectionSet.selections;
+  if (more.length || field?.kind !== Kind.FIELD || !field.selectionSet) return null;
+  const typename = ROOT_ENTITIES[field.name.value];
+  const argument = field.arguments?.find((a) => a.name.value === 'id')?.value;
+  const id = argument?.kind === Kind.STRING ? argument.value : argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : undefined;
+  if (!typename || typeof id !== 'string') return null;
+  const rules = ENTITY_MERGE[typename] ?? {};
+  if (!field.selectionSet.selections.some((s) => s.kind === Kind.FIELD && rules[s.name.value])) return null;
+  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+  const entities: FieldNode = {
+    kind: Kind.FIELD,
+    name: name('_entities'),
+    arguments: [{ kind: Kind.ARGUMENT, name: name('representations'), value: { kind: Kind.VARIABLE, name: name('representations') } }],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: name(typename) }, selectionSet: field.selectionSet }] },
+  };
+  const representations = {
+    kind: Kind.VARIABLE_DEFINITION,
+    variable: { kind: Kind.VARIABLE, name: name('representations') },
+    type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('_Any') } } } },
+  } as const;
+  // the variables the selection still uses (the entity's ID is now a representation)
+  const text = [print(field.selectionSet), ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => print(d))].join(' ');
+  const used = (operation.variableDefinitions ?? []).filter((v) => new RegExp(`\\$${v.variable.name.value}\\b`).test(text));
+  const asEntity = {
+    ...operation,
+    variableDefinitions: [...used, representations],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
+  } as const;
+  return {
+    typename,
+    id,
+    key: field.alias?.value ?? field.name.value,
+    document: { ...document, definitions: document.definitions.map((d) => (d === operation ? asEntity : d)) },
+    variables: { ...variables, representations: [{ __typename: typename, id }] },
+  };
 }

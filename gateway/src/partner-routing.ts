@@ -6,7 +6,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQ
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
-import { entityFields, mergedFields, mergeEntities, needsMergeFields, withMergeFields } from './entity-merge';
+import { entityFields, mergedFields, mergedFieldsOnly, mergeEntities, needsMergeFields, rootAsEntity, withMergeFields, type RootAsEntity } from './entity-merge';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed, recordActedOn } from './organisations-named';
 import { factsQuery, mergeFacts } from './held-facts';
@@ -113,6 +113,8 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
 
   private async root(options: Incoming): Promise<GatewayGraphQLResponse> {
     const document = options.document ?? parse(options.request.query ?? '');
+    const entity = rootAsEntity(document, options.request.variables ?? {});
+    if (entity) return this.rootEntity(options, entity);
     const named = organisationsNamed(document, options.request.variables);
     const onNodes = [...named].filter((o) => this.registry.nodeOf(o));
     const mutation = document.definitions.some((d: DefinitionNode) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
@@ -136,6 +138,16 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
         },
       ],
     };
+  }
+
+  /** A root query reading one entity whose fields gather from every deployment (a forum's items), answered as that entity's fetch. */
+  private async rootEntity(options: Incoming, entity: RootAsEntity): Promise<GatewayGraphQLResponse> {
+    const query = print(entity.document);
+    const part: Incoming = { ...options, document: entity.document, request: { ...options.request, query, variables: entity.variables, http: undefined } };
+    const response = await this.partAt(this.placeOf(entity.id), part, [{ __typename: entity.typename, id: entity.id }]);
+    const [value] = ((response.data as { _entities?: unknown[] } | null)?._entities ?? [null]) as unknown[];
+    const errors = response.errors?.map((e) => (e.path?.[0] === '_entities' ? { ...e, path: [entity.key, ...e.path.slice(2)] } : e));
+    return { data: { [entity.key]: value ?? null }, ...(errors?.length ? { errors } : {}) };
   }
 
   /** Node-hosted organisations whose records the caller may read. */
@@ -176,7 +188,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const program = representations.findIndex((rep) => rep.__typename === 'Program');
     if (program >= 0 && representations.every((rep) => rep.__typename === 'Program')) return this.programs(options, representations.length);
     const finish = (response: GatewayGraphQLResponse) => (program < 0 ? response : this.withNotIncluded(response, options.context, ['_entities', program]));
-    if (parts.size === 1 && parts.has(HUB)) return finish(await this.hubPart(options, representations));
+    if (parts.size === 1 && parts.has(HUB)) return finish(await this.partAt(HUB, options, representations));
 
     const answers = await Promise.all(
       [...parts].map(async ([target, indexes]) => {
@@ -184,7 +196,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
           ...options,
           request: { ...options.request, http: undefined, variables: { ...options.request.variables, representations: indexes.map((i) => representations[i]) } },
         };
-        const response = target === HUB ? await this.hubPart(part, indexes.map((i) => representations[i])) : await this.at(target, part, indexes.length);
+        const response = await this.partAt(target, part, indexes.map((i) => representations[i]));
         return { indexes, response };
       }),
     );
@@ -216,31 +228,42 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     return mergedFields(document, 'Program').length === entityFields(document, 'Program').length ? response : this.withNotIncluded(response, options.context, ['_entities', 0]);
   }
 
-  /** The hub's part of an entity fetch: its communities' members gathered from the nodes too. */
-  private hubPart(part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
-    // memberships live with the facilitators: only that subgraph's Community fields gather from the nodes
-    if (this.name !== 'facilitators' || !representations.some((rep) => rep.__typename === 'Community')) return this.at(HUB, part, representations.length);
-    return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community');
+  /**
+   * The part of an entity fetch held at `place`: its communities' members and forum items gathered
+   * from the other deployments too (other organisations' facilitators join them, other
+   * organisations' items are escalated into them).
+   */
+  private partAt(place: string, part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
+    if (!representations.some((rep) => rep.__typename === 'Community')) return this.at(place, part, representations.length);
+    return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community', place);
   }
 
   /**
-   * `count` entities asked of the hub and, when the fetch selects fields of `typename` that merge
-   * (ENTITY_MERGE), of every node in the caller's reach, all at once, with what the merge needs
-   * added to the operation; those fields merged for the entities `applies` picks.
+   * `count` entities asked of the deployment holding them (`holder`) and, when the fetch selects
+   * fields of `typename` that merge (ENTITY_MERGE), of the hub and every node in the caller's reach,
+   * all at once, with what the merge needs added to the operation; the others are asked for those
+   * fields only. Those fields are merged for the entities `applies` picks.
    */
-  private async acrossDeployments(part: Incoming, typename: string, count: number, applies: (i: number) => boolean): Promise<GatewayGraphQLResponse> {
+  private async acrossDeployments(part: Incoming, typename: string, count: number, applies: (i: number) => boolean, holder = HUB): Promise<GatewayGraphQLResponse> {
     const document = part.document ?? parse(part.request.query ?? '');
     const merged = mergedFields(document, typename);
-    const reach = merged.length ? this.inReach(part.context) : [];
-    if (!reach.length) return this.at(HUB, part, count);
-    // lists and folds need more than the client selected from every deployment, the hub's included
-    const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : undefined;
-    const query = keyed && print(keyed);
-    const ask = (): Incoming => ({ ...part, ...(keyed ? { document: keyed } : {}), request: { ...part.request, ...(query ? { query } : {}), http: undefined } });
-    const answers = await Promise.all([this.at(HUB, ask(), count), ...reach.map((o) => this.at(o, ask(), count))]);
+    const others = merged.length ? [HUB, ...this.inReach(part.context)].filter((p) => p !== holder) : [];
+    if (!others.length) return this.at(holder, part, count);
+    // lists and folds need more than the client selected from every deployment, the holder's included
+    const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : document;
+    const only = mergedFieldsOnly(keyed, typename);
+    const ask = (d: DocumentNode, scope = part.context.scope): Incoming => ({ ...part, context: { ...part.context, scope }, document: d, request: { ...part.request, query: print(d), http: undefined } });
+    // the others may hold records of entities they do not hold: they answer with bare references
+    const elsewhere = { ...part.context.scope, elsewhere: {} };
+    const answers = await Promise.all([this.at(holder, ask(keyed), count), ...others.map(async (o) => this.at(o, await this.signedFor(o, ask(only, elsewhere)), count))]);
     const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies);
     const errors = answers.flatMap((p) => p.errors ?? []);
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** The fetch with its scope signed for the hub's subgraphs when it goes there (a node's data source signs its own). */
+  private async signedFor(place: string, part: Incoming): Promise<Incoming> {
+    return place === HUB ? { ...part, context: { ...part.context, scopeToken: await this.signer.sign(part.context.scope) } } : part;
   }
 
   /** `count` entities of `organisation`, or a root fetch when null. */
@@ -315,9 +338,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const elsewhere: Required<HeldElsewhere> = { communities: {}, courses: {}, membershipRules: {} };
     const fields = rootFieldCount(part.document ?? parse(part.request.query ?? ''));
     for (let round = 0; ; round++) {
-      const vouched = { ...scope, elsewhere };
-      const context: GatewayContext = { ...part.context, scope: vouched, scopeToken: place === HUB ? await this.signer.sign(vouched) : part.context.scopeToken };
-      const response = await this.send(place, { ...part, context }, null);
+      const response = await this.send(place, await this.signedFor(place, { ...part, context: { ...part.context, scope: { ...scope, elsewhere } } }), null);
       const wanted = (response.errors ?? [])
         .filter((e) => e.extensions?.code === HELD_ELSEWHERE)
         .flatMap((e) => (e.extensions?.records ?? []) as HeldElsewhereRequest[])

@@ -1,4 +1,5 @@
-import { refTo } from '@hub/core';
+import { ownerOf, refTo } from '@hub/core';
+import { Community } from './community.entity';
 import type { SessionsContext } from './context';
 import { FacilitatorRef } from './facilitator-ref';
 import { OrganisationRef } from './organisation-ref';
@@ -7,10 +8,15 @@ import { ProgramRef } from './program-ref';
 /**
  * `_entities` lookups of owned types go through the per-request loaders (N keys, one query);
  * types owned elsewhere and only extended here need nothing but their ID.
+ *
+ * A community another deployment holds (docs/partner-nodes.md) is a bare reference when a gateway
+ * routing to partner nodes asks (its scope lists records held elsewhere): it asks so only for what
+ * this deployment holds of such a community, the forum items of its organisations in it.
  */
 export const sessionsReferences = {
   Community: {
-    __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.community.load(ref.id),
+    __resolveReference: async (ref: { id: string }, ctx: SessionsContext) =>
+      (await ctx.loaders.community.load(ref.id)) ?? (ctx.scope.elsewhere ? Object.assign(new Community(), { id: ref.id, organisationId: ownerOf(ref.id) }) : null),
   },
   Session: {
     __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.session.load(ref.id),
