@@ -3,7 +3,7 @@ import { firstOf, mergeConnection, withListKeys, type Connection } from './natio
 import { foldRows, PROGRAM_FOLDS, withFoldFields } from './program-folds';
 
 /** How one field of an entity combines when the hub and partner nodes each answer it for their own organisations. */
-export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold';
+export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold' | 'hub';
 
 /**
  * Entity fields of the facilitators, sessions and feedback subgraphs that the hub and every
@@ -14,8 +14,10 @@ export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold';
  * merging); lists are merged into one page in their order, as the national root lists are; rows
  * keyed by session number, period or tier are folded (program-folds.ts: counts added, ratios and
  * averages worked out again from them).
- * - `Program`: every partner's records. Not listed: `engagementOverlaps` (overlaps between
- *   organisations' plans) needs every organisation's records at once and stays the hub's.
+ * - `Program`: every partner's records. `engagementOverlaps` (overlaps between organisations'
+ *   plans) needs every organisation's plans at once: the hub's subgraph matches its own with the
+ *   plans each node lets the caller see, which the gateway hands it (`hub`); so does
+ *   `Organisation.engagementOverlaps`, for an organisation on a node too.
  * - `Community`: its members (facilitators subgraph) include other deployments' facilitators,
  *   whose memberships their organisations' deployments hold (a node-hosted partner's facilitators
  *   in a national community of practice); its forum items (sessions subgraph) include items other
@@ -38,6 +40,10 @@ export const ENTITY_MERGE: Record<string, Record<string, MergeRule>> = {
     retention: 'fold',
     attendanceTrend: 'fold',
     forumSummary: 'fold',
+    engagementOverlaps: 'hub',
+  },
+  Organisation: {
+    engagementOverlaps: 'hub',
   },
   Community: {
     members: 'list',
@@ -89,11 +95,13 @@ export function withMergeFields(document: DocumentNode, typename: string): Docum
 
 /**
  * The `_entities` operation asking only for the fields of `typename` that merge (and `__typename`),
- * for the deployments that do not hold the entities: what they add is in those fields alone.
+ * for the deployments that do not hold the entities: what they add is in those fields alone (the
+ * hub's fields, `hub`, are asked of the hub only).
  */
-export function mergedFieldsOnly(document: DocumentNode, typename: string): DocumentNode {
+export function mergedFieldsOnly(document: DocumentNode, typename: string, atHub: boolean): DocumentNode {
   const rules = ENTITY_MERGE[typename] ?? {};
-  const keep = (s: SelectionNode, onType: boolean) => s.kind === Kind.FIELD && (s.name.value === '__typename' || (onType && (s.name.value === 'id' || rules[s.name.value])));
+  const merges = (name: string) => rules[name] && (atHub || rules[name] !== 'hub');
+  const keep = (s: SelectionNode, onType: boolean) => s.kind === Kind.FIELD && (s.name.value === '__typename' || (onType && (s.name.value === 'id' || merges(s.name.value))));
   const rewrite = (set: SelectionSetNode, onType: boolean): SelectionSetNode => ({
     ...set,
     selections: set.selections.flatMap((s): SelectionNode[] => {
@@ -111,17 +119,18 @@ const organisationOf = (row: unknown) => String((row as { organisation?: { id?: 
 /**
  * Entities of `typename` as the deployment holding them (`parts[0]`) and the others answered them,
  * merged field by field; `applies(i)` says which of them are of that type (the others stay as the
- * holding deployment gave them).
+ * holding deployment gave them); `parts[hub]` is the hub's answer.
  */
-export function mergeEntities(typename: string, fields: FieldNode[], parts: Entity[][], variables: Record<string, unknown>, applies: (i: number) => boolean = () => true): Entity[] {
+export function mergeEntities(typename: string, fields: FieldNode[], parts: Entity[][], variables: Record<string, unknown>, applies: (i: number) => boolean = () => true, hub = 0): Entity[] {
   const rules = ENTITY_MERGE[typename] ?? {};
-  return (parts[0] ?? []).map((hub, i) => {
-    if (!hub || !applies(i)) return hub;
-    const merged: Record<string, unknown> = { ...hub };
+  return (parts[0] ?? []).map((held, i) => {
+    if (!held || !applies(i)) return held;
+    const merged: Record<string, unknown> = { ...held };
     for (const f of fields) {
       const key = f.alias?.value ?? f.name.value;
       const values = parts.map((p) => p[i]?.[key]).filter((v) => v !== null && v !== undefined);
       const rule = rules[f.name.value];
+      if (rule === 'hub') merged[key] = parts[hub]?.[i]?.[key] ?? null;
       if (rule === 'sum') merged[key] = values.length ? values.reduce((n: number, v) => n + (v as number), 0) : null;
       if (rule === 'by-organisation') merged[key] = values.length ? (values as unknown[][]).flat().sort((a, b) => organisationOf(a).localeCompare(organisationOf(b))) : null;
       // with the hub alone (no node in reach), it was asked as the client asked and its answer stands

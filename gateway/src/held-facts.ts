@@ -1,6 +1,6 @@
 import { ownerOf, type HeldElsewhere, type HeldElsewhereKind, type HeldElsewhereRequest } from '@hub/core';
 
-type Kinds = Required<HeldElsewhere>;
+type Kinds = Required<Omit<HeldElsewhere, 'plans'>>;
 type Found = { [K in HeldElsewhereKind]?: Kinds[K] };
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read field by field below */
 

@@ -1,12 +1,13 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import {
-  HELD_ELSEWHERE, NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, type HeldElsewhere, type HeldElsewhereRequest, type NodeSubgraphName, type ScopeSigner,
+  ELSEWHERE_EXTENSION, HELD_ELSEWHERE, HUB_AUDIENCE, NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, signHeldElsewhere,
+  type HeldElsewhere, type HeldElsewhereRequest, type NodeSubgraphName, type PlanFacts, type ScopeSigner,
 } from '@hub/core';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
-import { entityFields, mergedFields, mergedFieldsOnly, mergeEntities, needsMergeFields, rootAsEntity, withMergeFields, type RootAsEntity } from './entity-merge';
+import { ENTITY_MERGE, entityFields, mergedFields, mergedFieldsOnly, mergeEntities, needsMergeFields, rootAsEntity, withMergeFields, type RootAsEntity } from './entity-merge';
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed, recordActedOn } from './organisations-named';
 import { factsQuery, mergeFacts } from './held-facts';
@@ -34,6 +35,9 @@ function withoutHeldElsewhere(response: GatewayGraphQLResponse): GatewayGraphQLR
   );
   return { ...response, errors };
 }
+
+/** Entity types some of whose fields are gathered from every deployment (ENTITY_MERGE); a Program's always are (`programs`). */
+const GATHERED = Object.keys(ENTITY_MERGE).filter((t) => t !== 'Program');
 
 /** The part of an `_entities` fetch the hub's own subgraph answers. */
 const HUB = '';
@@ -234,8 +238,10 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
    * organisations' items are escalated into them).
    */
   private partAt(place: string, part: Incoming, representations: Representation[]): Promise<GatewayGraphQLResponse> {
-    if (!representations.some((rep) => rep.__typename === 'Community')) return this.at(place, part, representations.length);
-    return this.acrossDeployments(part, 'Community', representations.length, (i) => representations[i].__typename === 'Community', place);
+    const document = part.document ?? parse(part.request.query ?? '');
+    const typename = GATHERED.find((t) => representations.some((rep) => rep.__typename === t) && mergedFields(document, t).length);
+    if (!typename) return this.at(place, part, representations.length);
+    return this.acrossDeployments(part, typename, representations.length, (i) => representations[i].__typename === typename, place);
   }
 
   /**
@@ -247,23 +253,80 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   private async acrossDeployments(part: Incoming, typename: string, count: number, applies: (i: number) => boolean, holder = HUB): Promise<GatewayGraphQLResponse> {
     const document = part.document ?? parse(part.request.query ?? '');
     const merged = mergedFields(document, typename);
-    const others = merged.length ? [HUB, ...this.inReach(part.context)].filter((p) => p !== holder) : [];
-    if (!others.length) return this.at(holder, part, count);
+    const reach = merged.length ? this.inReach(part.context) : [];
+    const atHub = merged.some((f) => ENTITY_MERGE[typename][f.name.value] === 'hub');
+    if (!reach.length && !atHub) return this.at(holder, part, count);
+    const atEvery = merged.some((f) => ENTITY_MERGE[typename][f.name.value] !== 'hub');
+    // the hub's fields are asked of the hub alone, the others of every deployment
+    const others = [HUB, ...reach].filter((p) => p !== holder && (atEvery || (atHub && p === HUB)));
     // lists and folds need more than the client selected from every deployment, the holder's included
     const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : document;
-    const only = mergedFieldsOnly(keyed, typename);
-    const ask = (d: DocumentNode, scope = part.context.scope): Incoming => ({ ...part, context: { ...part.context, scope }, document: d, request: { ...part.request, query: print(d), http: undefined } });
-    // the others may hold records of entities they do not hold: they answer with bare references
-    const elsewhere = { ...part.context.scope, elsewhere: {} };
-    const answers = await Promise.all([this.at(holder, ask(keyed), count), ...others.map(async (o) => this.at(o, await this.signedFor(o, ask(only, elsewhere)), count))]);
-    const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies);
-    const errors = answers.flatMap((p) => p.errors ?? []);
+    const ask = (d: DocumentNode): Incoming => ({ ...part, document: d, request: { ...part.request, query: print(d), http: undefined } });
+    // the hub matches plans with those of the nodes, as the caller may see them
+    const plans = atHub ? await this.plansOnNodes(part, reach) : { plans: [], unmatched: [] };
+    const vouched = (place: string, d: DocumentNode) => this.vouching(place, ask(d), place === HUB && atHub ? { plans: plans.plans } : {});
+    const answers = await Promise.all([
+      holder === HUB && atHub ? this.at(holder, await vouched(HUB, keyed), count) : this.at(holder, ask(keyed), count),
+      // the others may hold records of entities they do not hold: they answer with bare references
+      ...others.map(async (o) => this.at(o, await vouched(o, mergedFieldsOnly(keyed, typename, o === HUB)), count)),
+    ]);
+    const places = [holder, ...others];
+    const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies, places.indexOf(HUB));
+    const unmatched = plans.unmatched.map((organisation) => ({
+      message: `${organisation} keeps its engagement plans on its own partner node and does not let this caller see them: overlaps with them are not included`,
+      path: ['_entities', 0],
+      extensions: { code: 'PARTNER_NODE_UNAVAILABLE', organisation, serviceName: this.name },
+    }));
+    // a partner's admin reaches its own organisation only: other partners on their nodes are not matched, nor named
+    const outOfReach = atHub && part.context.scope.role === 'partner-admin' && this.registry.organisations.some((o) => !reach.includes(o));
+    const errors: GraphQLFormattedError[] = [...answers.flatMap((p) => p.errors ?? []), ...unmatched];
+    if (outOfReach) {
+      errors.push({
+        message: 'Other partners that keep their engagement plans on their own partner nodes do not let this caller see them: overlaps with them are not included',
+        path: ['_entities', 0],
+        extensions: { code: 'PARTNER_NODE_UNAVAILABLE', serviceName: this.name },
+      });
+    }
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
   }
 
-  /** The fetch with its scope signed for the hub's subgraphs when it goes there (a node's data source signs its own). */
-  private async signedFor(place: string, part: Incoming): Promise<Incoming> {
-    return place === HUB ? { ...part, context: { ...part.context, scopeToken: await this.signer.sign(part.context.scope) } } : part;
+  /**
+   * The planned engagements of each node-hosted organisation in `reach`, as the caller may see them
+   * (its node applies its own sharing), for the hub to match with its own; the organisations whose
+   * plans the caller may not see in full (or whose node did not answer) are `unmatched`.
+   */
+  private async plansOnNodes(part: Incoming, reach: string[]): Promise<{ plans: PlanFacts[]; unmatched: string[] }> {
+    const query = `query HubNodePlans($r: [_Any!]!) { _entities(representations: $r) { ... on Organisation {
+      plannedEngagements { id organisation { id } program { id } regions { id } startsOn endsOn title audiences detailsWithheld } } } }`;
+    const document = parse(query);
+    const answers = await Promise.all(
+      reach.map((organisation) =>
+        this.fromNode(
+          organisation,
+          { ...part, document, request: { ...part.request, query, variables: { r: [{ __typename: 'Organisation', id: organisation }] }, operationName: 'HubNodePlans', http: undefined, extensions: undefined } },
+          1,
+        ),
+      ),
+    );
+    const plans: PlanFacts[] = [];
+    const unmatched: string[] = [];
+    answers.forEach((answer, i) => {
+      const got = (answer.data as { _entities?: ({ plannedEngagements?: any[] | null } | null)[] } | null)?._entities?.[0]?.plannedEngagements;
+      if (!Array.isArray(got) || got.some((e) => e.detailsWithheld || !e.audiences)) {
+        unmatched.push(reach[i]);
+        return;
+      }
+      for (const e of got) {
+        plans.push({ id: e.id, organisationId: e.organisation.id, programId: e.program.id, title: e.title, regionIds: e.regions.map((r: { id: string }) => r.id), audiences: e.audiences, startsOn: e.startsOn, endsOn: e.endsOn });
+      }
+    });
+    return { plans, unmatched };
+  }
+
+  /** The fetch at `place` with records held elsewhere vouched for, signed for that place (held-elsewhere.ts). */
+  private async vouching(place: string, part: Incoming, records: HeldElsewhere): Promise<Incoming> {
+    const token = await signHeldElsewhere(this.signer, records, place === HUB ? HUB_AUDIENCE : nodeAudience(place));
+    return { ...part, request: { ...part.request, extensions: { ...part.request.extensions, [ELSEWHERE_EXTENSION]: token } } };
   }
 
   /** `count` entities of `organisation`, or a root fetch when null. */
@@ -306,7 +369,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     await Promise.all(
       [...byPlace].map(async ([where, records]) => {
         const { query, variables, aliasOf } = recordQuery(records, document);
-        const ask: Incoming = { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldElsewhere', http: undefined } };
+        const ask: Incoming = { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldElsewhere', http: undefined, extensions: undefined } };
         const got = await this.send(where, ask, null);
         const data = (got.data ?? {}) as Record<string, unknown>;
         records.forEach((m, i) => {
@@ -334,11 +397,10 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
    * might have been done): the client is told to send it alone.
    */
   private async mutate(place: string, part: Incoming): Promise<GatewayGraphQLResponse> {
-    const { scope } = part.context;
-    const elsewhere: Required<HeldElsewhere> = { communities: {}, courses: {}, membershipRules: {} };
+    const elsewhere: Required<Omit<HeldElsewhere, 'plans'>> = { communities: {}, courses: {}, membershipRules: {} };
     const fields = rootFieldCount(part.document ?? parse(part.request.query ?? ''));
     for (let round = 0; ; round++) {
-      const response = await this.send(place, await this.signedFor(place, { ...part, context: { ...part.context, scope: { ...scope, elsewhere } } }), null);
+      const response = await this.send(place, await this.vouching(place, part, elsewhere), null);
       const wanted = (response.errors ?? [])
         .filter((e) => e.extensions?.code === HELD_ELSEWHERE)
         .flatMap((e) => (e.extensions?.records ?? []) as HeldElsewhereRequest[])
@@ -352,7 +414,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       await Promise.all(
         [...byPlace].map(async ([where, records]) => {
           const { query, variables, facts } = factsQuery(records);
-          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined } }, null);
+          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined, extensions: undefined } }, null);
           Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown> | null | undefined)));
         }),
       );

@@ -32,13 +32,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (shareIdenticalFetches) this.shared = new SharedFetches();
   }
 
-  /** A query identical to one in flight (same caller scope, operation and variables) waits for that one's answer. */
+  /** A query identical to one in flight (same caller scope, operation, variables and extensions) waits for that one's answer. */
   override process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const { query, variables } = options.request;
+    const { query, variables, extensions } = options.request;
     if (!this.shared || !('incomingRequestContext' in options) || !query || NOT_A_QUERY.test(query)) {
       return super.process(options);
     }
-    const key = JSON.stringify([options.context.scopeToken ?? null, query, variables ?? null]);
+    const key = JSON.stringify([options.context.scopeToken ?? null, query, variables ?? null, extensions ?? null]);
     return this.shared.share(key, () => super.process(options));
   }
 

@@ -32,7 +32,7 @@ export interface AccessScope {
   organisations: string[];
   /** Per kind of identifying detail, the organisations whose sharing agreement opens it to this caller. */
   shares: Record<SharedDetail, string[]>;
-  /** Records other deployments hold that this request refers to, read for this caller by a gateway routing to partner nodes (held-elsewhere.ts). */
+  /** Records other deployments hold that this request refers to, read for this caller by a gateway routing to partner nodes and signed into the request's extensions (held-elsewhere.ts); never part of the signed scope itself. */
   elsewhere?: HeldElsewhere;
 }
 

@@ -22,11 +22,29 @@ export type CommunityFacts = z.infer<typeof communityFacts>;
 export type CourseFacts = z.infer<typeof courseFacts>;
 export type MembershipRulesFacts = z.infer<typeof membershipRulesFacts>;
 
+/** An organisation's planned engagement as the caller may see it, details included, for matching overlaps at the hub. */
+const planFacts = z.object({
+  id,
+  organisationId: id,
+  programId: id,
+  title: z.string().max(200),
+  regionIds: z.array(id).max(50),
+  audiences: z.array(z.string().max(100)).max(20),
+  startsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+export type PlanFacts = z.infer<typeof planFacts>;
+
 export const heldElsewhereSchema = z.object({
   communities: z.record(id, communityFacts.nullable()).optional(),
   courses: z.record(id, courseFacts.nullable()).optional(),
   membershipRules: z.record(id, membershipRulesFacts.nullable()).optional(),
+  /** Plans of organisations on partner nodes, for the hub's overlap matching (engagement.resolver.ts). */
+  plans: z.array(planFacts).max(10000).optional(),
 });
+
+/** The key of the request body's `extensions` carrying the signed records (internal-token.ts signHeldElsewhere). */
+export const ELSEWHERE_EXTENSION = 'hubElsewhere';
 
 /**
  * Records held by other deployments (the hub's subgraph, partner nodes: docs/partner-nodes.md), as
@@ -36,7 +54,7 @@ export const heldElsewhereSchema = z.object({
  * asked for (`HELD_ELSEWHERE`).
  */
 export type HeldElsewhere = z.infer<typeof heldElsewhereSchema>;
-export type HeldElsewhereKind = keyof HeldElsewhere;
+export type HeldElsewhereKind = Exclude<keyof HeldElsewhere, 'plans'>;
 type Facts<K extends HeldElsewhereKind> = NonNullable<NonNullable<HeldElsewhere[K]>[string]>;
 
 /** The code of the error by which a subgraph asks the gateway for records held elsewhere; `extensions.records` lists them. */
@@ -49,8 +67,8 @@ export interface HeldElsewhereRequest {
 }
 
 /**
- * Records of `kind` another deployment holds, as the gateway vouched for them in the caller's
- * signed scope; an ID maps to null when the record does not exist for this caller (and every ID
+ * Records of `kind` another deployment holds, as the gateway vouched for them for this request
+ * (the scope's `elsewhere`, from the request's signed extension); an ID maps to null when the record does not exist for this caller (and every ID
  * does when the request did not come through a routing gateway). When the gateway has not been
  * asked for some yet, throws `HELD_ELSEWHERE` naming them all: the request's transaction rolls back,
  * and the gateway reads them where they are held, under the caller's own scope, and sends the

@@ -3,7 +3,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ROLES, type AccessScope } from './access';
-import { heldElsewhereSchema } from './held-elsewhere';
+import { heldElsewhereSchema, type HeldElsewhere } from './held-elsewhere';
 
 /** The header that carries the gateway's signed scope to a subgraph. */
 export const SCOPE_HEADER = 'x-hub-scope';
@@ -42,7 +42,6 @@ const scopeSchema = z.object({
   programs: ids,
   organisations: ids,
   shares: z.object({ contacts: ids, sessions: ids, engagements: ids }),
-  elsewhere: heldElsewhereSchema.optional(),
 });
 
 /** An Ed25519 key pair in PEM: the gateway signs scopes with the private key, subgraphs verify with the public one. */
@@ -71,6 +70,17 @@ export class ScopeSigner {
     this.fingerprint = keyFingerprint(createPublicKey(this.key).export({ type: 'spki', format: 'pem' }).toString());
   }
 
+  /** A signed token of any other claim the gateway vouches for, for `audience`, for one request (not reused). */
+  signClaim(name: string, value: unknown, audience: string = HUB_AUDIENCE): Promise<string> {
+    return new SignJWT({ [name]: value })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime(`${SCOPE_TOKEN_SECONDS}s`)
+      .sign(this.key);
+  }
+
   /** A signed token for `scope` for `audience` (the hub's subgraphs unless a node's), reused while it has at least half its life left. */
   async sign(scope: AccessScope, audience: string = HUB_AUDIENCE): Promise<string> {
     const key = JSON.stringify([audience, scope]);
@@ -90,6 +100,15 @@ export class ScopeSigner {
 }
 
 /**
+ * The gateway's side of records held elsewhere (held-elsewhere.ts): signed like a scope, for one
+ * request at one deployment, and carried in the request body's `extensions` (ELSEWHERE_EXTENSION),
+ * which a header could not hold once a program's plans are in it.
+ */
+export async function signHeldElsewhere(signer: ScopeSigner, records: HeldElsewhere, audience: string = HUB_AUDIENCE): Promise<string> {
+  return signer.signClaim('elsewhere', records, audience);
+}
+
+/**
  * A subgraph's side: accepts only scopes the gateway signed for its audience, and not after they
  * expire. Several keys may be trusted at once (a partner node during a key rotation); removing a
  * key from the list revokes it.
@@ -103,6 +122,21 @@ export class ScopeVerifier {
     private readonly audience: string = HUB_AUDIENCE,
   ) {
     this.keys = (typeof publicKeyPems === 'string' ? [publicKeyPems] : publicKeyPems).map((pem) => createPublicKey(pem));
+  }
+
+  /** Records held elsewhere the gateway vouched for (signHeldElsewhere), or null when the token is missing, forged, expired or malformed. */
+  async verifyHeldElsewhere(token: unknown): Promise<HeldElsewhere | null> {
+    if (typeof token !== 'string' || !token) return null;
+    for (const key of this.keys) {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: this.audience, algorithms: [ALGORITHM] });
+        const parsed = heldElsewhereSchema.safeParse(payload.elsewhere);
+        return parsed.success ? parsed.data : null;
+      } catch {
+        // not this key: try the next trusted key
+      }
+    }
+    return null;
   }
 
   /** The verified scope, or null when the token is missing, forged, expired or malformed. */

@@ -18,7 +18,7 @@ export function narrowToNode(scope: AccessScope, node: PartnerNodeScope): Access
 }
 
 /** The verifier of a subgraph: the hub's own audience, or a node's, whose scopes are narrowed to it. */
-export function scopeVerifierFor(keys: string | readonly string[], node?: PartnerNodeScope): Pick<ScopeVerifier, 'verify'> {
+export function scopeVerifierFor(keys: string | readonly string[], node?: PartnerNodeScope): Pick<ScopeVerifier, 'verify' | 'verifyHeldElsewhere'> {
   if (!node) return new ScopeVerifier(keys);
   const verifier = new ScopeVerifier(keys, nodeAudience(node.organisation));
   return {
@@ -26,5 +26,6 @@ export function scopeVerifierFor(keys: string | readonly string[], node?: Partne
       const scope = await verifier.verify(token);
       return scope && narrowToNode(scope, node);
     },
+    verifyHeldElsewhere: (token) => verifier.verifyHeldElsewhere(token),
   };
 }

@@ -13,6 +13,7 @@ import type { SubgraphConfig, SubgraphName } from './config';
 import { createDataSource, ensureAppRole, ensureDatabase, type StatementCounter } from './database';
 import { toClientError } from './errors';
 import { EventBus } from './events';
+import { ELSEWHERE_EXTENSION } from './held-elsewhere';
 import { SCOPE_HEADER } from './internal-token';
 import { scopeVerifierFor } from './partner-node-scope';
 import { openScopedTransaction, type ScopedTransaction } from './scoped-transaction';
@@ -109,10 +110,14 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
 
   const schema = await buildFederatedSchema(definition);
   /** A request's context from its signed scope: the caller's scope, its transaction and loaders. */
-  const contextFor = async (token: string | string[] | undefined): Promise<RequestContext<unknown>> => {
+  const contextFor = async (token: string | string[] | undefined, elsewhereToken?: unknown): Promise<RequestContext<unknown>> => {
     if (typeof token !== 'string' || !token) throw unauthenticated(`${definition.name} answers only the hub gateway`);
-    const scope = await verifier.verify(token);
-    if (!scope) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
+    const verified = await verifier.verify(token);
+    if (!verified) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
+    // records another deployment holds, vouched for by a gateway routing to partner nodes (held-elsewhere.ts)
+    const elsewhere = elsewhereToken === undefined ? null : await verifier.verifyHeldElsewhere(elsewhereToken);
+    if (elsewhereToken !== undefined && !elsewhere) throw forbidden(`${definition.name} accepts only records vouched for by the hub gateway`, undefined, 403);
+    const scope = elsewhere ? { ...verified, elsewhere } : verified;
     const transaction = await openScopedTransaction(requestDataSource, scope);
     return {
       requestId: randomUUID(),
@@ -173,7 +178,7 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      context: ({ req }) => contextFor(req.headers[SCOPE_HEADER]),
+      context: ({ req }) => contextFor(req.headers[SCOPE_HEADER], (req.body as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[ELSEWHERE_EXTENSION]),
     }),
   );
 

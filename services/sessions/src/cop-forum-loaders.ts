@@ -79,11 +79,22 @@ function engagementOf(j: Record<string, any>): PlannedEngagement {
  * (the same region ID: a state and a region inside it do not count) and an audience, their date
  * windows intersect and neither has ended yet.
  */
-export const OVERLAP_JOIN = `planned_engagement a JOIN planned_engagement b
+const overlapJoin = (plans: string) => `${plans} a JOIN ${plans} b
   ON a.program_id = b.program_id AND a.organisation_id <> b.organisation_id
   AND a.region_ids && b.region_ids AND a.audiences && b.audiences
   AND a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on
   AND a.ends_on >= CURRENT_DATE AND b.ends_on >= CURRENT_DATE`;
+
+/**
+ * This deployment's plans with the plans of organisations on partner nodes that a gateway
+ * routing to them handed over for matching, as the caller may see them (core held-elsewhere.ts):
+ * the hub matches its partners' plans with theirs. `$n` is those plans as JSON.
+ */
+const withPlansElsewhere = (n: number) => `WITH plans AS (
+  SELECT id, organisation_id, program_id, title, region_ids, audiences, starts_on, ends_on, created_at, updated_at FROM planned_engagement
+  UNION ALL
+  SELECT id, organisation_id, program_id, title, region_ids, audiences, starts_on, ends_on, NULL::timestamptz, NULL::timestamptz
+  FROM jsonb_to_recordset($${n}::jsonb) AS v(id text, organisation_id text, program_id text, title text, region_ids text[], audiences text[], starts_on date, ends_on date))`;
 
 /** The engagement visibility rule as SQL over alias `x` ($n: the caller's wall, $m: its programs). */
 function engagementWallSql(scope: AccessScope, x: string, n: number, m: number): string {
@@ -97,12 +108,23 @@ function engagementWallSql(scope: AccessScope, x: string, n: number, m: number):
 /** Overlapping pairs; `where` selects the `a` side. */
 export async function overlapPairs(ds: EntityManager, scope: AccessScope, parent: string, where: string, params: unknown[]): Promise<(EngagementPair & { parent: string })[]> {
   const n = params.length + 1;
+  const elsewhere = (scope.elsewhere?.plans ?? []).map((p) => ({
+    id: p.id,
+    organisation_id: p.organisationId,
+    program_id: p.programId,
+    title: p.title,
+    region_ids: p.regionIds,
+    audiences: p.audiences.map((x) => x.trim().toLowerCase()),
+    starts_on: p.startsOn,
+    ends_on: p.endsOn,
+  }));
   const rows: { parent: string; a: Record<string, any>; b: Record<string, any> }[] = await ds.query(
-    `SELECT ${parent} AS parent, to_jsonb(a) AS a, to_jsonb(b) AS b
-     FROM ${OVERLAP_JOIN}
+    `${elsewhere.length ? withPlansElsewhere(n + 2) : ''}
+     SELECT ${parent} AS parent, to_jsonb(a) AS a, to_jsonb(b) AS b
+     FROM ${overlapJoin(elsewhere.length ? 'plans' : 'planned_engagement')}
      WHERE ${where} AND ${engagementWallSql(scope, 'a', n, n + 1)} AND ${engagementWallSql(scope, 'b', n, n + 1)}
      ORDER BY GREATEST(a.starts_on, b.starts_on), a.id, b.id`,
-    [...params, scope.organisations, scope.programs],
+    [...params, scope.organisations, scope.programs, ...(elsewhere.length ? [JSON.stringify(elsewhere)] : [])],
   );
   return rows.map((r) => ({ parent: r.parent, a: engagementOf(r.a), b: engagementOf(r.b) }));
 }
