@@ -29,6 +29,8 @@ const ACTIVE_NODES = `query HubPartnerNodes { partnerNodes(status: ACTIVE) { org
  */
 export class NodeRegistry {
   private routes = new Map<string, NodeRoute>();
+  /** Active nodes of organisations the hub still hosts (registered, not moved yet, or moved back). */
+  private standby = new Map<string, NodeRoute>();
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> | undefined;
@@ -66,12 +68,22 @@ export class NodeRegistry {
     return this.organisations.filter((o) => scope.role === 'system' || scope.organisations.includes(o));
   }
 
+  /** The active node of `organisation` while the hub hosts its records (it may move there at any moment). */
+  standbyOf(organisation: string): NodeRoute | undefined {
+    return this.standby.get(organisation);
+  }
+
+  /** Organisations in the reach of `scope` whose active node does not host their records yet. */
+  standbyInReach(scope: { role: string; organisations: readonly string[] }): string[] {
+    return [...this.standby.keys()].filter((o) => scope.role === 'system' || scope.organisations.includes(o));
+  }
+
   /** The node hosting `organisation`'s records, or undefined when the hub hosts them. */
   nodeOf(organisation: string): NodeRoute | undefined {
     return this.routes.get(organisation);
   }
 
-  /** Calls `listener` after each read that changed the routes (a node registered, moved, retired or re-registered). */
+  /** Calls `listener` after each read that changed the routes or the standby nodes (a node registered, moved, retired or re-registered). */
   onChange(listener: () => void): void {
     this.listeners.add(listener);
   }
@@ -88,18 +100,19 @@ export class NodeRegistry {
     try {
       const data = await askPartners<{ partnerNodes: RegisteredNode[] }>(this.partnersUrl(), this.signer, this.timeoutMs, ACTIVE_NODES);
       const routes = new Map<string, NodeRoute>();
+      const standby = new Map<string, NodeRoute>();
       for (const node of data.partnerNodes) {
-        if (node.hosting !== 'NODE') continue;
         const endpoints = Object.fromEntries(node.endpoints.map((e) => [e.subgraph.toLowerCase(), { url: e.url, wsUrl: e.wsUrl }]));
-        routes.set(node.organisationId, {
+        (node.hosting === 'NODE' ? routes : standby).set(node.organisationId, {
           organisation: node.organisationId,
           endpoints: endpoints as NodeRoute['endpoints'],
           hubKeyFingerprint: node.hubKeyFingerprint,
           timeBudgetMs: node.timeBudgetMs,
         });
       }
-      const changed = JSON.stringify([...this.routes]) !== JSON.stringify([...routes]);
+      const changed = JSON.stringify([[...this.routes], [...this.standby]]) !== JSON.stringify([[...routes], [...standby]]);
       this.routes = routes;
+      this.standby = standby;
       if (changed) for (const listener of this.listeners) listener();
     } catch (error) {
       this.log.warn({ err: error }, 'the partner node registry could not be read; keeping the last routes');

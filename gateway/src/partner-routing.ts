@@ -12,7 +12,7 @@ import type { NodeRegistry, NodeRoute } from './node-registry';
 import { organisationsNamed, recordActedOn } from './organisations-named';
 import { factsQuery, mergeFacts } from './held-facts';
 import type { PrimaryFetch } from './subscription-plans';
-import type { UpstreamTarget } from './upstream-subscriptions';
+import type { UpstreamPlace } from './upstream-subscriptions';
 import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
 import { REFERENCES, missingRecords, recordQuery, withReferenceIds, type MissingRecord } from './held-elsewhere';
 
@@ -56,19 +56,26 @@ export function owningOrganisation(rep: Representation): string | null {
  * Where an upstream subscription goes: to the node hosting the one organisation its arguments
  * name (e.g. `sessionChanged(id)` of a node-hosted session); when they name none (e.g.
  * `liveSessions(programId)`), to the hub's subgraph and every node in the caller's reach, whose
- * events the gateway passes on together; otherwise to the hub's subgraph (`undefined`).
+ * events the gateway passes on together; otherwise to the hub's subgraph. Where an organisation
+ * may move at any moment (it has an active node), the place it would move to is subscribed too, on
+ * standby (upstream-subscriptions.ts), so the switch misses nothing.
  */
-export function subscriptionTargets(registry: NodeRegistry, fetch: PrimaryFetch, scope: GatewayContext['scope']): (UpstreamTarget | undefined)[] {
-  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return [undefined];
+export function subscriptionTargets(registry: NodeRegistry, fetch: PrimaryFetch, scope: GatewayContext['scope']): UpstreamPlace[] {
+  if (!(NODE_SUBGRAPH_NAMES as readonly string[]).includes(fetch.serviceName)) return [{}];
   const subgraph = fetch.serviceName as NodeSubgraphName;
-  const at = (route: NodeRoute): UpstreamTarget => ({ url: route.endpoints[subgraph].wsUrl, audience: nodeAudience(route.organisation), organisation: route.organisation });
+  const at = (route: NodeRoute, standby = false): UpstreamPlace => ({
+    target: { url: route.endpoints[subgraph].wsUrl, audience: nodeAudience(route.organisation), organisation: route.organisation },
+    standby,
+  });
   const named = [...organisationsNamed(parse(fetch.operation), fetch.variables)];
   if (named.length === 1) {
-    const route = registry.nodeOf(named[0]);
-    return [route && at(route)];
+    const hosting = registry.nodeOf(named[0]);
+    const standby = registry.standbyOf(named[0]);
+    if (hosting) return [at(hosting), { standby: true }];
+    return standby ? [{}, at(standby, true)] : [{}];
   }
-  if (named.length > 1) return [undefined];
-  return [undefined, ...registry.inReach(scope).map((o) => at(registry.nodeOf(o) as NodeRoute))];
+  if (named.length > 1) return [{}];
+  return [{}, ...registry.inReach(scope).map((o) => at(registry.nodeOf(o) as NodeRoute)), ...registry.standbyInReach(scope).map((o) => at(registry.standbyOf(o) as NodeRoute, true))];
 }
 
 interface NodeTarget {

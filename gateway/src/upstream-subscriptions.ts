@@ -19,14 +19,26 @@ export interface UpstreamTarget {
   organisation: string;
 }
 
+/**
+ * A place an upstream subscription is open at: the hub's own subgraph (`target` undefined) or a
+ * partner node. On `standby` when the place does not hold what the subscription follows yet but
+ * may at any moment (an organisation with an active node the hub still hosts, or the hub for an
+ * organisation on its node): open already, so nothing is missed when routing switches, its events
+ * passed on (it has none until then) but its losses not told.
+ */
+export interface UpstreamPlace {
+  target?: UpstreamTarget;
+  standby?: boolean;
+}
+
 /** One subscription of the gateway's, open at one or more places. */
 interface Group {
   fetch: PrimaryFetch;
   scope: AccessScope;
   scopeToken: (audience?: string) => Promise<string>;
   onMessage: (message: UpstreamMessage) => void;
-  /** Where it is open now (the hub's subgraph: ''), and how to close it there. */
-  places: Map<string, () => void>;
+  /** Where it is open now (the hub's subgraph: ''), how to close it there, and whether it is on standby there. */
+  places: Map<string, { stop: () => void; standby: { on: boolean } }>;
 }
 
 interface Open {
@@ -60,7 +72,7 @@ export class UpstreamSubscriptions {
      * Where `fetch`, subscribed under `scope`, goes: `undefined` for the hub's own subgraph, a
      * partner node, or several when each holds some of what it follows (docs/partner-nodes.md).
      */
-    private readonly targetsFor: (fetch: PrimaryFetch, scope: AccessScope) => (UpstreamTarget | undefined)[] = () => [undefined],
+    private readonly targetsFor: (fetch: PrimaryFetch, scope: AccessScope) => UpstreamPlace[] = () => [{}],
   ) {}
 
   /** Upstream subscriptions open now (tests and the benchmark read it). */
@@ -83,33 +95,49 @@ export class UpstreamSubscriptions {
     this.place(group);
     return () => {
       this.groups.delete(group);
-      for (const stop of group.places.values()) stop();
+      for (const { stop } of group.places.values()) stop();
       group.places.clear();
     };
   }
 
   /**
    * Where data is hosted has changed (a partner node registered, an organisation moved): every
-   * subscription is opened at the places that hold what it follows now and closed at those that
-   * no longer do. Events in between, at a place being left, are missed.
+   * subscription is opened at the places that hold or may soon hold what it follows and closed at
+   * those that no longer do. An organisation moving between the hub and its registered node moves
+   * between two places where the subscription is open already, so no event is missed.
    */
   retarget(): void {
     for (const group of this.groups) this.place(group);
   }
 
   private place(group: Group): void {
-    const targets = new Map(this.targetsFor(group.fetch, group.scope).map((t) => [t ? `${t.organisation} ${t.url}` : '', t]));
-    for (const [key, stop] of group.places) {
-      if (targets.has(key)) continue;
+    const places = new Map(this.targetsFor(group.fetch, group.scope).map((p) => [p.target ? `${p.target.organisation} ${p.target.url}` : '', p]));
+    for (const [key, { stop }] of group.places) {
+      if (places.has(key)) continue;
       stop();
       group.places.delete(key);
     }
-    for (const [key, target] of targets) {
-      if (!group.places.has(key)) group.places.set(key, this.subscribeAt(group.fetch, target, group.scopeToken, group.onMessage));
+    for (const [key, place] of places) {
+      const open = group.places.get(key);
+      // a place leaving or going on standby keeps its subscription: only whether its losses are told changes
+      if (open) open.standby.on = Boolean(place.standby);
+      else {
+        const standby = { on: Boolean(place.standby) };
+        group.places.set(key, { standby, stop: this.subscribeAt(group.fetch, place.target, group.scopeToken, group.onMessage, standby) });
+      }
     }
   }
 
-  private subscribeAt(fetch: PrimaryFetch, target: UpstreamTarget | undefined, scopeToken: (audience?: string) => Promise<string>, onMessage: (message: UpstreamMessage) => void): () => void {
+  private subscribeAt(
+    fetch: PrimaryFetch,
+    target: UpstreamTarget | undefined,
+    scopeToken: (audience?: string) => Promise<string>,
+    deliver: (message: UpstreamMessage) => void,
+    standby: { on: boolean },
+  ): () => void {
+    const onMessage = (message: UpstreamMessage) => {
+      if (message.kind === 'event' || !standby.on) deliver(message);
+    };
     const clientKey = `${fetch.serviceName} ${target?.url ?? ''}`;
     const lost: UpstreamMessage = { kind: 'lost', serviceName: fetch.serviceName, ...(target ? { organisation: target.organisation } : {}) };
     let dispose: (() => void) | undefined;
