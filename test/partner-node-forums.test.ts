@@ -136,7 +136,7 @@ describe('records referring to another organisation\'s, across the hub and a par
     expect(await summaries(node.running!.subgraphs, 'partner-0')).toEqual(before);
   });
 
-  it('records a node-hosted facilitator\'s training on the hub\'s catalogue and lets it join the national community of practice, held to its rules', async () => {
+  it('records a node-hosted facilitator\'s training on the hub\'s catalogue, lets it join the national community of practice held to its rules, and reports its breaches with the hub\'s members', async () => {
     const [trained, untrained] = program.partners[0].facilitatorIds;
     const recorded = await admin0.query(`mutation($i: RecordTrainingInput!) { recordTraining(input: $i) { id course { name } completedOn expiresOn } }`, {
       i: { facilitatorId: trained, courseId: course, completedOn: '2026-03-01', accreditationLevel: 'PRACTITIONER' },
@@ -165,6 +165,27 @@ describe('records referring to another organisation\'s, across the hub and a par
     const members = await mutate(manager, `query($c: ID!) { community(id: $c) { memberCount members(first: 10) { edges { node { facilitator { id } } } } } }`, { c: cop });
     expect(members.community.memberCount).toBe(1);
     expect(members.community.members.edges.map((e: any) => e.node.facilitator.id)).toEqual([trained]);
+
+    // a hub-hosted partner's facilitator joins too; then both trainings lapse
+    const admin1 = program.partners[1].admin;
+    const other = program.partners[1].facilitatorIds[0];
+    const otherRecord = await mutate(admin1, `mutation($i: RecordTrainingInput!) { recordTraining(input: $i) { id } }`, {
+      i: { facilitatorId: other, courseId: course, completedOn: '2026-02-01', accreditationLevel: 'ADVANCED' },
+    });
+    await mutate(admin1, `mutation($i: JoinCommunityInput!) { joinCommunity(input: $i) { id } }`, { i: { facilitatorId: other, communityId: cop, confidentialityAgreed: true } });
+    const lapse = (caller: Caller, id: string) => mutate(caller, `mutation($id: ID!) { updateTrainingRecord(id: $id, input: { expiresOn: "2026-06-01" }) { id } }`, { id });
+    await lapse(admin0, recorded.data?.recordTraining.id);
+    await lapse(admin1, otherRecord.recordTraining.id);
+    // the national community's administrators see both, the node's member checked on its node against the hub's rules
+    const lapsed = 'has completed Group facilitation foundations (PRACTITIONER or above), but it expired on 2026-06-01';
+    const breaches = await mutate(manager, `query($c: ID!) { community(id: $c) { ruleBreaches { membership { facilitator { id } } rule reason } } }`, { c: cop });
+    expect(breaches.community.ruleBreaches).toEqual([
+      { membership: { facilitator: { id: trained } }, rule: 'TRAINING', reason: lapsed },
+      { membership: { facilitator: { id: other } }, rule: 'TRAINING', reason: lapsed },
+    ]);
+    // and the node-hosted member's own membership says so to its organisation's admin
+    const own = await mutate(admin0, `query($f: ID!) { facilitator(id: $f) { memberships { breaches { rule reason } } } }`, { f: trained });
+    expect(own.facilitator.memberships).toEqual([{ breaches: [{ rule: 'TRAINING', reason: lapsed }] }]);
   });
 
   it('moves the partner back with its items, losing and duplicating nothing', async () => {

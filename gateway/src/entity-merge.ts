@@ -1,9 +1,9 @@
 import { Kind, print, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
-import { firstOf, mergeConnection, withListKeys, type Connection } from './national-lists';
+import { compare, field, firstOf, mergeConnection, withListKeys, type Connection } from './national-lists';
 import { foldRows, PROGRAM_FOLDS, withFoldFields } from './program-folds';
 
 /** How one field of an entity combines when the hub and partner nodes each answer it for their own organisations. */
-export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold' | 'hub';
+export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold' | 'hub' | 'rows';
 
 /**
  * Entity fields of the facilitators, sessions and feedback subgraphs that the hub and every
@@ -24,6 +24,9 @@ export type MergeRule = 'sum' | 'by-organisation' | 'list' | 'fold' | 'hub';
  *   organisations escalated into it, which live with the organisation of the forum they were
  *   raised in. Not listed: `membershipRules` (kept with the community) and `ruleBreaches` (checks
  *   members against them) are the holding deployment's alone.
+ *   `ruleBreaches` (`rows`): each deployment checks the members it holds against the community's
+ *   rules (vouched for by the gateway where the community is held elsewhere), and the rows are put
+ *   together in the order the members joined (ROW_ORDER).
  * The deployment holding the entity answers every field; the others are asked for the merged
  * fields only (`mergedFieldsOnly`), with a scope saying they may hold records of a community they
  * do not hold.
@@ -49,8 +52,13 @@ export const ENTITY_MERGE: Record<string, Record<string, MergeRule>> = {
     members: 'list',
     memberCount: 'sum',
     forumItems: 'list',
+    ruleBreaches: 'rows',
   },
 };
+
+/** The order of rows put together from every deployment (`rows`): the fields of one of each row's fields, compared in turn. */
+const ROW_ORDER: Record<string, { field: string; keys: string[] }> = { ruleBreaches: { field: 'membership', keys: ['joinedOn', 'id'] } };
+const ROW_KEY = '__hubRowKey';
 
 /** The order each merged list is paged in by its subgraph (COMMUNITY_ORDER, FORUM_ITEM_ORDER, MEMBERSHIP_ORDER). */
 const LIST_DIRECTION: Record<string, 'ASC' | 'DESC'> = { communities: 'ASC', forumItems: 'DESC', members: 'ASC' };
@@ -75,7 +83,7 @@ export function entityFields(document: DocumentNode, typename: string): FieldNod
 export const mergedFields = (document: DocumentNode, typename: string) => entityFields(document, typename).filter((f) => ENTITY_MERGE[typename]?.[f.name.value]);
 
 /** Does merging these fields of `typename` need more than the client selected (list cursors, the counts a fold works from)? */
-export const needsMergeFields = (fields: FieldNode[], typename: string) => fields.some((f) => ['list', 'fold'].includes(ENTITY_MERGE[typename]?.[f.name.value] ?? ''));
+export const needsMergeFields = (fields: FieldNode[], typename: string) => fields.some((f) => ['list', 'fold', 'rows'].includes(ENTITY_MERGE[typename]?.[f.name.value] ?? ''));
 
 /** The `_entities` operation with the lists and folds of `typename` to merge also asking for what the merge needs. */
 export function withMergeFields(document: DocumentNode, typename: string): DocumentNode {
@@ -87,6 +95,10 @@ export function withMergeFields(document: DocumentNode, typename: string): Docum
       if (s.kind === Kind.FIELD && s.name.value === '_entities' && s.selectionSet) return { ...s, selectionSet: rewrite(s.selectionSet, false) };
       if (s.kind === Kind.FIELD && onType && rules[s.name.value] === 'list') return withListKeys(s);
       if (s.kind === Kind.FIELD && onType && rules[s.name.value] === 'fold') return withFoldFields(s, PROGRAM_FOLDS[s.name.value]);
+      if (s.kind === Kind.FIELD && onType && rules[s.name.value] === 'rows' && s.selectionSet) {
+        const order = ROW_ORDER[s.name.value];
+        return { ...s, selectionSet: { ...s.selectionSet, selections: [...s.selectionSet.selections, field(ROW_KEY, order.field, order.keys)] } };
+      }
       return s;
     }),
   });
@@ -137,9 +149,25 @@ export function mergeEntities(typename: string, fields: FieldNode[], parts: Enti
       if ((rule === 'list' || rule === 'fold') && parts.length === 1) merged[key] = values[0] ?? null;
       else if (rule === 'list') merged[key] = mergeConnection(values as Connection[], firstOf(f, variables), LIST_DIRECTION[f.name.value]);
       else if (rule === 'fold') merged[key] = foldRows(f, PROGRAM_FOLDS[f.name.value], parts.map((p) => p[i]?.[key] as Record<string, unknown>[] | null | undefined));
+      // the holder's answer decides whether there are rows at all (null: not for this caller)
+      if (rule === 'rows') merged[key] = Array.isArray(held[key]) ? orderedRows(f.name.value, values as Record<string, unknown>[][]) : (held[key] ?? null);
     }
     return merged;
   });
+}
+
+/** Rows from every deployment in ROW_ORDER, without the key the gateway asked for. */
+function orderedRows(name: string, parts: Record<string, unknown>[][]): Record<string, unknown>[] {
+  const { keys } = ROW_ORDER[name];
+  const keyOf = (row: Record<string, unknown>) => keys.map((k) => (row[ROW_KEY] as Record<string, unknown> | undefined)?.[k] ?? null);
+  const rows = parts.filter(Array.isArray).flat();
+  return rows
+    .map((row, at) => ({ row, key: keyOf(row), at }))
+    .sort((a, b) => compare(a.key, b.key) || a.at - b.at)
+    .map(({ row }) => {
+      const { [ROW_KEY]: _key, ...rest } = row;
+      return rest;
+    });
 }
 
 /** Root fields reading one entity by its `id` argument, by the entity's type. */

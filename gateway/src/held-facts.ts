@@ -1,6 +1,6 @@
 import { ownerOf, type HeldElsewhere, type HeldElsewhereKind, type HeldElsewhereRequest } from '@hub/core';
 
-type Kinds = Required<Omit<HeldElsewhere, 'plans'>>;
+type Kinds = Required<Omit<HeldElsewhere, 'plans' | 'gathering'>>;
 type Found = { [K in HeldElsewhereKind]?: Kinds[K] };
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read field by field below */
 

@@ -26,7 +26,7 @@ export const HUB_ONLY_FIELDS = new Set(['sessionTemplates', 'maturityQuiz', 'tra
 const CURSORS = '__hubCursors';
 const PAGE = '__hubPage';
 
-const field = (alias: string, name: string, inner: string[]): FieldNode => ({
+export const field = (alias: string, name: string, inner: string[]): FieldNode => ({
   kind: Kind.FIELD,
   alias: { kind: Kind.NAME, value: alias },
   name: { kind: Kind.NAME, value: name },
@@ -77,7 +77,7 @@ function keyOf(cursor: string): unknown[] {
 }
 
 /** Strings by code point, as PostgreSQL compares text in collation "C" (UTF-8 bytes); numbers by value. */
-function compare(a: unknown[], b: unknown[]): number {
+export function compare(a: unknown[], b: unknown[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const [x, y] = [a[i], b[i]];
     if (x === y) continue;

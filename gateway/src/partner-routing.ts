@@ -271,11 +271,11 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const ask = (d: DocumentNode): Incoming => ({ ...part, document: d, request: { ...part.request, query: print(d), http: undefined } });
     // the hub matches plans with those of the nodes, as the caller may see them
     const plans = atHub ? await this.plansOnNodes(part, reach) : { plans: [], unmatched: [] };
-    const vouched = (place: string, d: DocumentNode) => this.vouching(place, ask(d), place === HUB && atHub ? { plans: plans.plans } : {});
+    const hubRecords = atHub ? { plans: plans.plans } : {};
     const answers = await Promise.all([
-      holder === HUB && atHub ? this.at(holder, await vouched(HUB, keyed), count) : this.at(holder, ask(keyed), count),
-      // the others may hold records of entities they do not hold: they answer with bare references
-      ...others.map(async (o) => this.at(o, await vouched(o, mergedFieldsOnly(keyed, typename, o === HUB)), count)),
+      this.at(holder, ask(keyed), count, holder === HUB ? hubRecords : {}),
+      // the others hold records of entities they do not hold: they answer with bare references
+      ...others.map((o) => this.at(o, ask(mergedFieldsOnly(keyed, typename, o === HUB)), count, { gathering: true, ...(o === HUB ? hubRecords : {}) })),
     ]);
     const places = [holder, ...others];
     const entities = mergeEntities(typename, merged, answers.map((p) => (p.data as { _entities?: Record<string, unknown>[] } | null)?._entities ?? []), part.request.variables ?? {}, applies, places.indexOf(HUB));
@@ -363,11 +363,11 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
    * records it left null because another deployment holds them (held-elsewhere.ts) filled in from
    * there, under the caller's scope: one query per deployment holding some.
    */
-  private async at(place: string, part: Incoming, count: number | null): Promise<GatewayGraphQLResponse> {
+  private async at(place: string, part: Incoming, count: number | null, records: HeldElsewhere = {}): Promise<GatewayGraphQLResponse> {
     const references = REFERENCES[this.name];
     const document = withReferenceIds(part.document ?? parse(part.request.query ?? ''), references);
     const asked: Incoming = document ? { ...part, document, request: { ...part.request, query: print(document) } } : part;
-    const response = count === null && isMutation(asked) ? await this.mutate(place, asked) : await this.send(place, asked, count);
+    const response = await this.vouched(place, asked, count, records);
     if (!document) return response;
     const missing = missingRecords(document, response.data, references).filter((m) => this.placeOf(m.id) !== place);
     const byPlace = new Map<string, MissingRecord[]>();
@@ -395,32 +395,33 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   }
 
   /**
-   * A mutation at `place`, which may refer to records other deployments hold (an item escalated into
-   * another organisation's forum, a node's facilitator joining a hub community): the caller's scope
-   * goes with a list of such records (empty at first), and while the subgraph answers
-   * `HELD_ELSEWHERE` naming ones it lacks (having rolled back), the gateway reads them where they
-   * are held, under the caller's own scope (held-facts.ts), and sends the mutation again with them,
-   * a few rounds at most. A fetch of several mutation fields is not sent again (the fields before
-   * might have been done): the client is told to send it alone.
+   * A fetch at `place` with the records held elsewhere that the gateway vouches for (`records`, at
+   * first; held-elsewhere.ts): it may refer to more that other deployments hold (an item escalated
+   * into another organisation's forum, a node's facilitator joining a hub community, a national
+   * community's rules checked against a node's members). While the subgraph answers
+   * `HELD_ELSEWHERE` naming ones it lacks (a mutation having rolled back), the gateway reads them
+   * where they are held, under the caller's own scope (held-facts.ts), and sends the fetch again with
+   * them, a few rounds at most. A fetch of several mutation fields is not sent again (the fields
+   * before might have been done): the client is told to send it alone.
    */
-  private async mutate(place: string, part: Incoming): Promise<GatewayGraphQLResponse> {
-    const elsewhere: Required<Omit<HeldElsewhere, 'plans'>> = { communities: {}, courses: {}, membershipRules: {} };
-    const fields = rootFieldCount(part.document ?? parse(part.request.query ?? ''));
+  private async vouched(place: string, part: Incoming, count: number | null, records: HeldElsewhere): Promise<GatewayGraphQLResponse> {
+    const elsewhere = { ...records, communities: { ...records.communities }, courses: { ...records.courses }, membershipRules: { ...records.membershipRules } };
+    const repeatable = !isMutation(part) || rootFieldCount(part.document ?? parse(part.request.query ?? '')) === 1;
     for (let round = 0; ; round++) {
-      const response = await this.send(place, await this.vouching(place, part, elsewhere), null);
+      const response = await this.send(place, await this.vouching(place, part, elsewhere), count);
       const wanted = (response.errors ?? [])
         .filter((e) => e.extensions?.code === HELD_ELSEWHERE)
         .flatMap((e) => (e.extensions?.records ?? []) as HeldElsewhereRequest[])
         .filter((r) => r.kind in elsewhere && !(r.id in elsewhere[r.kind]));
-      if (!wanted.length || fields !== 1 || round === 3) return withoutHeldElsewhere(response);
-      // a record whose organisation is held where the mutation runs is not elsewhere: it does not exist
+      if (!wanted.length || !repeatable || round === 3) return withoutHeldElsewhere(response);
+      // a record whose organisation is held where the fetch runs is not elsewhere: it does not exist
       const read = wanted.filter((r) => this.placeOf(r.id) !== place);
       for (const r of wanted) elsewhere[r.kind][r.id] = null;
       const byPlace = new Map<string, HeldElsewhereRequest[]>();
       for (const r of read) byPlace.set(this.placeOf(r.id), [...(byPlace.get(this.placeOf(r.id)) ?? []), r]);
       await Promise.all(
-        [...byPlace].map(async ([where, records]) => {
-          const { query, variables, facts } = factsQuery(records);
+        [...byPlace].map(async ([where, some]) => {
+          const { query, variables, facts } = factsQuery(some);
           const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined, extensions: undefined } }, null);
           Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown> | null | undefined)));
         }),

@@ -41,6 +41,12 @@ export const heldElsewhereSchema = z.object({
   membershipRules: z.record(id, membershipRulesFacts.nullable()).optional(),
   /** Plans of organisations on partner nodes, for the hub's overlap matching (engagement.resolver.ts). */
   plans: z.array(planFacts).max(10000).optional(),
+  /**
+   * This deployment is asked only for what it holds of entities another deployment holds (a
+   * national community's members and forum items on a partner's node): an entity it does not hold
+   * is a bare reference, and what it needs of it (the community's rules) comes vouched.
+   */
+  gathering: z.boolean().optional(),
 });
 
 /** The key of the request body's `extensions` carrying the signed records (internal-token.ts signHeldElsewhere). */
@@ -54,7 +60,7 @@ export const ELSEWHERE_EXTENSION = 'hubElsewhere';
  * asked for (`HELD_ELSEWHERE`).
  */
 export type HeldElsewhere = z.infer<typeof heldElsewhereSchema>;
-export type HeldElsewhereKind = Exclude<keyof HeldElsewhere, 'plans'>;
+export type HeldElsewhereKind = Exclude<keyof HeldElsewhere, 'plans' | 'gathering'>;
 type Facts<K extends HeldElsewhereKind> = NonNullable<NonNullable<HeldElsewhere[K]>[string]>;
 
 /** The code of the error by which a subgraph asks the gateway for records held elsewhere; `extensions.records` lists them. */

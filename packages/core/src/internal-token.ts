@@ -70,34 +70,35 @@ export class ScopeSigner {
     this.fingerprint = keyFingerprint(createPublicKey(this.key).export({ type: 'spki', format: 'pem' }).toString());
   }
 
-  /** A signed token of any other claim the gateway vouches for, for `audience`, for one request (not reused). */
+  /** A signed token of any other claim the gateway vouches for, for `audience`, reused as a scope's is. */
   signClaim(name: string, value: unknown, audience: string = HUB_AUDIENCE): Promise<string> {
-    return new SignJWT({ [name]: value })
-      .setProtectedHeader({ alg: ALGORITHM })
-      .setIssuer(ISSUER)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime(`${SCOPE_TOKEN_SECONDS}s`)
-      .sign(this.key);
+    return this.signed(name, value, audience);
   }
 
   /** A signed token for `scope` for `audience` (the hub's subgraphs unless a node's), reused while it has at least half its life left. */
-  async sign(scope: AccessScope, audience: string = HUB_AUDIENCE): Promise<string> {
-    const key = JSON.stringify([audience, scope]);
+  sign(scope: AccessScope, audience: string = HUB_AUDIENCE): Promise<string> {
+    return this.signed('scope', scope, audience);
+  }
+
+  private async signed(name: string, value: unknown, audience: string): Promise<string> {
+    const key = JSON.stringify([audience, name, value]);
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.token;
-    const token = await new SignJWT({ scope })
+    const token = await new SignJWT({ [name]: value })
       .setProtectedHeader({ alg: ALGORITHM })
       .setIssuer(ISSUER)
       .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(`${SCOPE_TOKEN_SECONDS}s`)
       .sign(this.key);
-    this.cache.set(key, { token, until: now + (SCOPE_TOKEN_SECONDS * 1000) / 2 });
+    // a large claim (a program's plans) is not worth keeping: it is seldom asked for again as it is
+    if (key.length <= MAX_CACHED_CLAIM) this.cache.set(key, { token, until: now + (SCOPE_TOKEN_SECONDS * 1000) / 2 });
     return token;
   }
 }
+
+const MAX_CACHED_CLAIM = 8192;
 
 /**
  * The gateway's side of records held elsewhere (held-elsewhere.ts): signed like a scope, for one

@@ -31,10 +31,21 @@ export async function coursesFor(m: EntityManager, scope: AccessScope, ids: stri
 
 /** A community's membership rules, here or kept by the deployment holding the community; null when it has none. */
 export async function membershipRulesFor(m: EntityManager, scope: AccessScope, communityId: string): Promise<CommunityMembershipRules | null> {
-  const here = await m.findOneBy(CommunityMembershipRules, { communityId });
-  if (here) return here;
+  return (await m.findOneBy(CommunityMembershipRules, { communityId })) ?? rulesHeldElsewhere(scope, communityId);
+}
+
+/** A community's membership rules as the gateway vouched for them; null when it has none (or nothing was vouched). */
+export function rulesHeldElsewhere(scope: AccessScope, communityId: string): CommunityMembershipRules | null {
   const facts = heldElsewhereOne(scope, 'membershipRules', communityId);
   if (!facts) return null;
   const requiredTraining = facts.requiredTraining.map((r) => ({ ...r, minimumLevel: r.minimumLevel as AccreditationLevel }));
   return Object.assign(new CommunityMembershipRules(), { ...facts, requiredTraining });
+}
+
+/** The names of the courses of `ids` the caller may read, here or held elsewhere. */
+export function courseNamesHeldElsewhere(scope: AccessScope, ids: string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  if (!ids.length) return names;
+  for (const [id, facts] of heldElsewhere(scope, 'courses', ids)) if (facts) names.set(id, facts.name);
+  return names;
 }

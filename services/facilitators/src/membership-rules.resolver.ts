@@ -8,6 +8,7 @@ import type { FacilitatorsContext } from './context';
 import { todayUtc } from './dates';
 import { breachesOf } from './membership-rules';
 import { CommunityMembershipRules, MembershipRule, RequiredTraining } from './membership-rules.entity';
+import { courseNamesHeldElsewhere, rulesHeldElsewhere } from './held-elsewhere';
 import { checkRecordId } from './record-ids';
 import { CommunityRef, RegionRef } from './refs';
 import { TrainingCourse } from './training-course.entity';
@@ -72,6 +73,18 @@ function checkMaySetRules(scope: AccessScope, communityId: string): string {
   return owner;
 }
 
+/**
+ * A community's rules: kept with the community, so held where it is. A deployment asked for what it
+ * holds of a community another deployment holds (`gathering`: its members of a national community),
+ * or holding a membership of another organisation's community, gets them vouched for by the gateway.
+ */
+async function rulesOf(ctx: FacilitatorsContext, communityId: string, memberOrganisation?: string): Promise<CommunityMembershipRules | null> {
+  const here = await ctx.loaders.membershipRules.load(communityId);
+  if (here) return here;
+  const elsewhere = ctx.scope.elsewhere?.gathering || (memberOrganisation !== undefined && memberOrganisation !== ownerOf(communityId));
+  return elsewhere ? rulesHeldElsewhere(ctx.scope, communityId) : null;
+}
+
 /** The rules `membership` breaks today (none once it has ended, or when the caller cannot read the facilitator). */
 async function breachesOfMembership(ctx: FacilitatorsContext, membership: CommunityMembership, rules: CommunityMembershipRules | null): Promise<MembershipRuleBreach[]> {
   if (!rules || membership.leftOn !== null) return [];
@@ -83,6 +96,9 @@ async function breachesOfMembership(ctx: FacilitatorsContext, membership: Commun
   if (!facilitator) return [];
   const names = new Map<string, string>();
   for (const c of courses) if (c instanceof TrainingCourse) names.set(c.id, c.name);
+  // courses of the catalogue another deployment holds (a node's member of a national community)
+  const elsewhere = courseNamesHeldElsewhere(ctx.scope, rules.requiredTraining.map((r) => r.courseId).filter((id) => !names.has(id) && ctx.scope.elsewhere));
+  for (const [id, name] of elsewhere) names.set(id, name);
   const found = breachesOf(rules, { regionId: facilitator.regionId, confidentialityAgreed: membership.confidentialityAgreed, records }, todayUtc(), (id) => names.get(id) ?? `course ${id}`);
   return found.map((b) => Object.assign(new MembershipRuleBreach(), { membership, rule: b.rule, reason: b.reason, courseId: b.courseId }));
 }
@@ -165,7 +181,7 @@ export class CommunityRulesResolver {
     const owner = ownerOf(community.id);
     if (owner === null || !mayRead(ctx.scope, owner)) return null;
     if (!mayManage(ctx.scope, owner)) throw forbidden(`Who breaks ${owner}'s community rules is only for its administrators`);
-    const [rules, members] = await Promise.all([ctx.loaders.membershipRules.load(community.id), ctx.loaders.activeMembersOfCommunity.load(community.id)]);
+    const [rules, members] = await Promise.all([rulesOf(ctx, community.id), ctx.loaders.activeMembersOfCommunity.load(community.id)]);
     if (!rules) return [];
     return (await Promise.all(members.map((m) => breachesOfMembership(ctx, m, rules)))).flat();
   }
@@ -185,6 +201,6 @@ export class MembershipBreachesResolver {
       mayManage(ctx.scope, membership.organisationId) ||
       (ctx.scope.role === 'facilitator' && ctx.scope.facilitator === membership.facilitatorId);
     if (!allowed) throw forbidden('A member\'s rule breaches are only for the community\'s administrators, the member\'s organisation\'s administrators and the member');
-    return breachesOfMembership(ctx, membership, await ctx.loaders.membershipRules.load(membership.communityId));
+    return breachesOfMembership(ctx, membership, await rulesOf(ctx, membership.communityId, membership.organisationId));
   }
 }

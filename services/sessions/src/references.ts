@@ -10,13 +10,13 @@ import { ProgramRef } from './program-ref';
  * types owned elsewhere and only extended here need nothing but their ID.
  *
  * A community another deployment holds (docs/partner-nodes.md) is a bare reference when a gateway
- * routing to partner nodes asks (its scope lists records held elsewhere): it asks so only for what
- * this deployment holds of such a community, the forum items of its organisations in it.
+ * routing to partner nodes asks for what this deployment holds of it (`gathering`): the forum items
+ * of its organisations in it.
  */
 export const sessionsReferences = {
   Community: {
     __resolveReference: async (ref: { id: string }, ctx: SessionsContext) =>
-      (await ctx.loaders.community.load(ref.id)) ?? (ctx.scope.elsewhere ? Object.assign(new Community(), { id: ref.id, organisationId: ownerOf(ref.id) }) : null),
+      (await ctx.loaders.community.load(ref.id)) ?? (ctx.scope.elsewhere?.gathering ? Object.assign(new Community(), { id: ref.id, organisationId: ownerOf(ref.id) }) : null),
   },
   Session: {
     __resolveReference: (ref: { id: string }, ctx: SessionsContext) => ctx.loaders.session.load(ref.id),
