@@ -6,6 +6,7 @@ import { FeedbackRowSecurity1764100100000 } from './migrations/1764100100000-fee
 import { FeedbackResultsVisibility1764300000000 } from './migrations/1764300000000-feedback-results-visibility';
 import { FeedbackCopMeasures1765300000000 } from './migrations/1765300000000-feedback-cop-measures';
 import { FeedbackResponseOwner1766000000000 } from './migrations/1766000000000-feedback-response-owner';
+import { FeedbackIdsByteOrder1767300000000 } from './migrations/1767300000000-feedback-ids-byte-order';
 import { CommunityPairsResolver, ConfidencePairResolver, PollPairResolver, SessionPairsResolver } from './confidence.resolver';
 import { ConfidencePair } from './confidence-pair.entity';
 import { CommunityMaturityResolver, MaturityResolver } from './maturity.resolver';
@@ -46,7 +47,7 @@ export const feedbackDefinition: SubgraphDefinition<FeedbackLoaders> = {
   ],
   referenceResolvers: feedbackReferences,
   entities: [Poll, PollResponse, Participation, ConfidencePair, MaturityAssessment],
-  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000, FeedbackResultsVisibility1764300000000, FeedbackCopMeasures1765300000000, FeedbackResponseOwner1766000000000],
+  migrations: [FeedbackInitial1763800400000, FeedbackAnonymity1764100000000, FeedbackRowSecurity1764100100000, FeedbackResultsVisibility1764300000000, FeedbackCopMeasures1765300000000, FeedbackResponseOwner1766000000000, FeedbackIdsByteOrder1767300000000],
   createLoaders: createFeedbackLoaders,
 };
 

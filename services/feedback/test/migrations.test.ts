@@ -16,7 +16,12 @@ describe('feedback migrations', () => {
   });
 
   it('moves answers and participations of the first shape into the anonymous one, and back', async () => {
-    // back to the first shape: answers without their owner column, no CoP measures, no results visibility, row-level security off, participation per answer, UUID response IDs
+    // back to the first shape, one migration at a time: answers without their owner column, no CoP measures, no results visibility, row-level security off, participation per answer, UUID response IDs
+    // before polls' IDs were ordered byte by byte: the server's collation again
+    const pollCreated = async () => (await rows(`SELECT indexdef FROM pg_indexes WHERE indexname = 'poll_created'`))[0].indexdef as string;
+    expect(await pollCreated()).toMatch(/id COLLATE "C" DESC/);
+    await subgraph.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await pollCreated()).not.toMatch(/COLLATE/);
     const readRule = async () => (await rows(`SELECT qual FROM pg_policies WHERE tablename = 'response' AND policyname = 'hub_read'`))[0]?.qual as string;
     expect(await readRule()).not.toMatch(/FROM poll/);
     await subgraph.dataSource.undoLastMigration({ transaction: 'each' });

@@ -35,9 +35,9 @@ export function checkPeriod(c: { from?: Date | null; to?: Date | null }, prefix 
   if (c.from && c.to && c.to < c.from) throw badField(`${prefix}to`, 'is before from');
 }
 
-/** Sessions are listed by start time; the ID breaks ties. */
+/** Sessions are listed by start time; the ID, compared byte by byte on every deployment, breaks ties. */
 export const SESSION_ORDER: KeysetOrder<Session> = {
-  columns: ['session.starts_at', 'session.id'],
+  columns: ['session.starts_at', 'session.id COLLATE "C"'],
   values: (s) => [s.startsAt.toISOString(), s.id],
   accepts: isTimeAndId,
 };

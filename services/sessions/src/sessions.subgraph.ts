@@ -33,6 +33,7 @@ import { SessionsCopForums1765100000000 } from './migrations/1765100000000-sessi
 import { SessionsAttendanceOwnerIndex1766000000000 } from './migrations/1766000000000-sessions-attendance-owner-index';
 import { SessionsCommunityNameKey1767000000000 } from './migrations/1767000000000-sessions-community-name-key';
 import { SessionsForumReferences1767200000000 } from './migrations/1767200000000-sessions-forum-references';
+import { SessionsIdsByteOrder1767300000000 } from './migrations/1767300000000-sessions-ids-byte-order';
 import { CommunityParticipationResolver, ProgramParticipationResolver } from './participation.resolver';
 
 /** Where people meet: communities and their sessions, with RSVPs and attendance. */
@@ -68,7 +69,7 @@ export const sessionsDefinition: SubgraphDefinition<SessionsLoaders> = {
   ],
   referenceResolvers: sessionsReferences,
   entities: [Community, Session, SessionFacilitator, Rsvp, Attendance, CommunityDocument, SessionLearning, CommunityResource, ForumItem, ForumItemEvent, PlannedEngagement],
-  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsCopStructure1765000000000, SessionsCopForums1765100000000, SessionsAttendanceOwnerIndex1766000000000, SessionsCommunityNameKey1767000000000, SessionsForumReferences1767200000000],
+  migrations: [SessionsInitial1763800000000, SessionsRowSecurity1763900000000, SessionsCopStructure1765000000000, SessionsCopForums1765100000000, SessionsAttendanceOwnerIndex1766000000000, SessionsCommunityNameKey1767000000000, SessionsForumReferences1767200000000, SessionsIdsByteOrder1767300000000],
   createLoaders: createSessionsLoaders,
 };
 
