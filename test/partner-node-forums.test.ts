@@ -87,6 +87,18 @@ describe('records referring to another organisation\'s, across the hub and a par
     // the national forum (at the hub) lists the item its partner's node holds
     expect(await inForum(national)).toEqual({ name: 'National practice forum', forumItems: { totalCount: 1, edges: [{ node: { id: escalated, title: 'Waiting lists for groups' } }] } });
     expect((await inForum(local)).forumItems.totalCount).toBe(1);
+    // and so does the program's list of forums, and the national list of communities
+    const forums = await mutate(manager, `query($p: ID!) {
+      program(id: $p) { communities(filter: { kind: FORUM }) { edges { node { name items: forumItems(first: 10) { totalCount edges { node { id } } } } } } }
+      communities(filter: { kind: FORUM }) { nodes { name forumItems { totalCount } } } }`, { p: program.programId });
+    expect(forums.program.communities.edges.map((e: any) => [e.node.name, e.node.items.totalCount, e.node.items.edges.length])).toEqual([
+      ['National practice forum', 1, 1],
+      ['Partner 0 practice forum', 1, 1],
+    ]);
+    expect(forums.communities.nodes).toEqual([
+      { name: 'National practice forum', forumItems: { totalCount: 1 } },
+      { name: 'Partner 0 practice forum', forumItems: { totalCount: 1 } },
+    ]);
   });
 
   it('lets the national forum answer and return the node-hosted item, recorded on the node', async () => {

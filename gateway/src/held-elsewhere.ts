@@ -140,17 +140,21 @@ export function recordQuery(missing: MissingRecord[], document: DocumentNode): {
     }
     return alias;
   });
-  // the named fragments the selections use, and those they use in turn
+  const query = `query HubHeldElsewhere(${fields.map((_, i) => `$r${i}: ID!`).join(', ')}) { ${fields.join(' ')} }`;
+  return { query: [query, ...fragmentsUsed(fields.join(' '), document)].join('\n'), variables, aliasOf };
+}
+
+/** The operation's named fragments (printed) that `text` uses, and those they use in turn. */
+export function fragmentsUsed(text: string, document: DocumentNode): string[] {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, print(d)]));
   const used = new Set<string>();
-  const use = (text: string) => {
-    for (const [, name] of text.matchAll(/\.\.\.\s*([_A-Za-z][_0-9A-Za-z]*)/g)) {
+  const use = (inner: string) => {
+    for (const [, name] of inner.matchAll(/\.\.\.\s*([_A-Za-z][_0-9A-Za-z]*)/g)) {
       if (name === 'on' || used.has(name) || !fragments.has(name)) continue;
       used.add(name);
       use(fragments.get(name)!);
     }
   };
-  use(fields.join(' '));
-  const query = `query HubHeldElsewhere(${fields.map((_, i) => `$r${i}: ID!`).join(', ')}) { ${fields.join(' ')} }`;
-  return { query: [query, ...[...used].map((n) => fragments.get(n)!)].join('\n'), variables, aliasOf };
+  use(text);
+  return [...used].map((n) => fragments.get(n)!);
 }

@@ -9,6 +9,7 @@ import type { GatewayContext } from './gateway-context';
 import { lacksNodeRecords, mergeNationalLists, withMergeKeys } from './national-lists';
 import { ENTITY_MERGE, entityFields, mergedFields, mergedFieldsOnly, mergeEntities, needsMergeFields, rootAsEntity, withMergeFields, type RootAsEntity } from './entity-merge';
 import type { NodeRegistry, NodeRoute } from './node-registry';
+import { gatheredFieldsInLists, gatherQuery, listedCommunities, withListedCommunityIds } from './nested-gathers';
 import { organisationsNamed, recordActedOn } from './organisations-named';
 import { factsQuery, mergeFacts } from './held-facts';
 import type { PrimaryFetch } from './subscription-plans';
@@ -118,8 +119,51 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
 
   async process(options: Options): Promise<GatewayGraphQLResponse> {
     if (!('incomingRequestContext' in options) || !this.registry.hasNodes) return this.hub.process(options);
+    // lists of communities whose forum items are asked: each community's gathered from every deployment
+    const listed = this.name === 'sessions' ? withListedCommunityIds(options.document ?? parse(options.request.query ?? '')) : null;
+    if (listed) return this.gatheredInLists({ ...options, document: listed, request: { ...options.request, query: print(listed) } });
+    return this.dispatch(options);
+  }
+
+  private dispatch(options: Incoming): Promise<GatewayGraphQLResponse> {
     const representations = options.request.variables?.representations as Representation[] | undefined;
     return Array.isArray(representations) ? this.entities(options, representations) : this.root(options);
+  }
+
+  /**
+   * A fetch listing communities whose gathered fields it asks (nested-gathers.ts): answered as
+   * usual, then those fields of every listed community asked as the community's entity fetch,
+   * grouped by the deployment holding it, which gathers them from every deployment in reach.
+   */
+  private async gatheredInLists(options: Incoming): Promise<GatewayGraphQLResponse> {
+    const document = options.document as DocumentNode;
+    const response = await this.dispatch(options);
+    const communities = listedCommunities(response.data);
+    const fields = gatheredFieldsInLists(document);
+    if (!communities.length || !fields.length) return response;
+    const query = gatherQuery(document, fields);
+    const byPlace = new Map<string, string[]>();
+    for (const { id } of communities) if (!byPlace.get(this.placeOf(id))?.includes(id)) byPlace.set(this.placeOf(id), [...(byPlace.get(this.placeOf(id)) ?? []), id]);
+    const errors: GraphQLFormattedError[] = [];
+    const gathered = new Map<string, Record<string, unknown> | null>();
+    await Promise.all(
+      [...byPlace].map(async ([place, ids]) => {
+        const representations = ids.map((id) => ({ __typename: 'Community', id }));
+        const part: Incoming = { ...options, document: parse(query), request: { ...options.request, query, variables: { ...options.request.variables, representations }, http: undefined } };
+        const got = await this.partAt(place, part, representations);
+        const entities = ((got.data as { _entities?: (Record<string, unknown> | null)[] } | null)?._entities ?? []) as (Record<string, unknown> | null)[];
+        ids.forEach((id, i) => gathered.set(id, entities[i] ?? null));
+        for (const { path: _path, ...error } of got.errors ?? []) errors.push(error);
+      }),
+    );
+    for (const { holder, id } of communities) {
+      const entity = gathered.get(id);
+      for (const f of fields) {
+        const key = f.alias?.value ?? f.name.value;
+        if (entity && key in holder) holder[key] = entity[key] ?? null;
+      }
+    }
+    return errors.length ? { ...response, errors: [...(response.errors ?? []), ...errors] } : response;
   }
 
   private async root(options: Incoming): Promise<GatewayGraphQLResponse> {
