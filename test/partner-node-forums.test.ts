@@ -200,6 +200,22 @@ describe('records referring to another organisation\'s, across the hub and a par
     expect(own.facilitator.memberships).toEqual([{ breaches: [{ rule: 'TRAINING', reason: lapsed }] }]);
   });
 
+  it('refuses a node-hosted facilitator\'s join while the hub, which keeps the community\'s rules, does not answer, changing nothing', async () => {
+    const [, untrained] = program.partners[0].facilitatorIds;
+    const memberships = () => node.running!.subgraphs.facilitators.dataSource.query(`SELECT count(*)::int AS n FROM community_membership WHERE community_id = $1`, [cop]);
+    const before = await memberships();
+    await hub.stopSubgraph('facilitators');
+    try {
+      const res = await admin0.query(`mutation($i: JoinCommunityInput!) { joinCommunity(input: $i) { id } }`, { i: { facilitatorId: untrained, communityId: cop, confidentialityAgreed: true } });
+      expect(res.data?.joinCommunity ?? null).toBeNull();
+      expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.serviceName])).toEqual([['SUBGRAPH_UNAVAILABLE', 'facilitators']]);
+      expect(res.errors?.[0].message).toMatch(/held by the hub, which did not answer: nothing was done/);
+    } finally {
+      await hub.startSubgraph('facilitators');
+    }
+    expect(await memberships()).toEqual(before);
+  });
+
   it('moves the partner back with its items, losing and duplicating nothing', async () => {
     const there = await summaries(node.running!.subgraphs, 'partner-0');
     const shown = await items();

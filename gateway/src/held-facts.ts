@@ -1,6 +1,7 @@
-import { ownerOf, type HeldElsewhere, type HeldElsewhereKind, type HeldElsewhereRequest } from '@hub/core';
+import { HELD_ELSEWHERE, isRecordId, ownerOf, type HeldElsewhere, type HeldElsewhereKind, type HeldElsewhereRequest } from '@hub/core';
+import type { GraphQLFormattedError } from 'graphql';
 
-type Kinds = Required<Omit<HeldElsewhere, 'plans' | 'gathering'>>;
+type Kinds = Required<Omit<HeldElsewhere, 'plans' | 'gathering' | 'subject'>>;
 type Found = { [K in HeldElsewhereKind]?: Kinds[K] };
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read field by field below */
 
@@ -15,14 +16,17 @@ const READ: { [K in HeldElsewhereKind]: { type: string; value: (id: string) => u
     type: 'ID!',
     value: (id) => id,
     field: (v) => `community(id: ${v}) { id kind tier tierLevel organisation { id } program { id } }`,
-    facts: (c) =>
-      c?.organisation?.id && c.program?.id ? { id: c.id, kind: c.kind, tier: c.tier ?? null, tierLevel: c.tierLevel ?? null, organisationId: c.organisation.id, programId: c.program.id } : null,
+    // a deployment's answer is taken for the record asked only: the same ID, its owner's
+    facts: (c, id) =>
+      c?.id === id && c.organisation?.id === ownerOf(id) && c.program?.id
+        ? { id, kind: c.kind, tier: c.tier ?? null, tierLevel: c.tierLevel ?? null, organisationId: c.organisation.id, programId: c.program.id }
+        : null,
   },
   courses: {
     type: 'ID!',
     value: (id) => id,
     field: (v) => `trainingCourse(id: ${v}) { id name validForMonths program { id } }`,
-    facts: (c) => (c?.program?.id ? { id: c.id, name: c.name, validForMonths: c.validForMonths ?? null, programId: c.program.id, organisationId: ownerOf(c.id) ?? '' } : null),
+    facts: (c, id) => (c?.id === id && c.program?.id ? { id, name: c.name, validForMonths: c.validForMonths ?? null, programId: c.program.id, organisationId: ownerOf(id) ?? '' } : null),
   },
   membershipRules: {
     // a community's rules are a field of the facilitators subgraph's Community entity
@@ -65,4 +69,15 @@ export function mergeFacts(known: Kinds, found: Found): Kinds {
   const out = { ...known };
   for (const kind of Object.keys(found) as HeldElsewhereKind[]) out[kind] = { ...known[kind], ...found[kind] } as any;
   return out;
+}
+
+const KINDS: Record<HeldElsewhereKind, string> = { communities: 'com', courses: 'trc', membershipRules: 'com' };
+const MAX_WANTED = 50;
+
+/** The records a deployment asks for (HELD_ELSEWHERE): only of the kinds the gateway reads, by IDs of those kinds, at most MAX_WANTED. */
+export function wantedRecords(errors: readonly GraphQLFormattedError[] | undefined): HeldElsewhereRequest[] {
+  const asked = (errors ?? []).filter((e) => e.extensions?.code === HELD_ELSEWHERE).flatMap((e) => (Array.isArray(e.extensions?.records) ? e.extensions.records : []));
+  return asked
+    .filter((r): r is HeldElsewhereRequest => typeof r?.kind === 'string' && Object.hasOwn(KINDS, r.kind) && typeof r.id === 'string' && isRecordId(r.id, KINDS[r.kind as HeldElsewhereKind]))
+    .slice(0, MAX_WANTED);
 }

@@ -11,7 +11,7 @@ import { ENTITY_MERGE, entityFields, mergedFields, mergedFieldsOnly, mergeEntiti
 import type { NodeRegistry, NodeRoute } from './node-registry';
 import { gatheredFieldsInLists, gatherQuery, listedCommunities, withListedCommunityIds } from './nested-gathers';
 import { organisationsNamed, recordActedOn } from './organisations-named';
-import { factsQuery, mergeFacts } from './held-facts';
+import { factsQuery, mergeFacts, wantedRecords } from './held-facts';
 import type { PrimaryFetch } from './subscription-plans';
 import type { UpstreamPlace } from './upstream-subscriptions';
 import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
@@ -25,6 +25,15 @@ type Representation = { __typename?: string; id?: unknown };
 const operations = (document: DocumentNode) => document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
 const isMutation = (part: Incoming) => operations(part.document ?? parse(part.request.query ?? '')).some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
 const rootFieldCount = (document: DocumentNode) => operations(document).reduce((n, d) => n + (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.length : 0), 0);
+
+/** The answer of a fetch whose records held elsewhere could not be read: nothing done, the deployments named. */
+function notRead(response: GatewayGraphQLResponse, places: string[], serviceName: string): GatewayGraphQLResponse {
+  const errors = places.map((place) => ({
+    message: `Records this refers to are held by ${place === HUB ? 'the hub' : `${place}'s partner node`}, which did not answer: nothing was done`,
+    extensions: place === HUB ? { code: 'SUBGRAPH_UNAVAILABLE', serviceName } : { code: 'PARTNER_NODE_UNAVAILABLE', organisation: place, serviceName },
+  }));
+  return { data: response.data ?? null, errors: [...(response.errors ?? []).filter((e) => e.extensions?.code !== HELD_ELSEWHERE), ...errors] };
+}
 
 /** A mutation's answer with any request for records held elsewhere left unanswered told to the client as such. */
 function withoutHeldElsewhere(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
@@ -367,7 +376,8 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
         unmatched.push(reach[i]);
         return;
       }
-      for (const e of got) {
+      // a node speaks for its own organisation's plans only
+      for (const e of got.filter((x) => x.organisation?.id === reach[i] && ownerOf(x.id) === reach[i])) {
         plans.push({ id: e.id, organisationId: e.organisation.id, programId: e.program.id, title: e.title, regionIds: e.regions.map((r: { id: string }) => r.id), audiences: e.audiences, startsOn: e.startsOn, endsOn: e.endsOn });
       }
     });
@@ -376,7 +386,8 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
 
   /** The fetch at `place` with records held elsewhere vouched for, signed for that place (held-elsewhere.ts). */
   private async vouching(place: string, part: Incoming, records: HeldElsewhere): Promise<Incoming> {
-    const token = await signHeldElsewhere(this.signer, records, place === HUB ? HUB_AUDIENCE : nodeAudience(place));
+    // for this caller only: a subgraph refuses it with another caller's scope
+    const token = await signHeldElsewhere(this.signer, { ...records, subject: part.context.scope.subject }, place === HUB ? HUB_AUDIENCE : nodeAudience(place));
     return { ...part, request: { ...part.request, extensions: { ...part.request.extensions, [ELSEWHERE_EXTENSION]: token } } };
   }
 
@@ -453,23 +464,27 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const repeatable = !isMutation(part) || rootFieldCount(part.document ?? parse(part.request.query ?? '')) === 1;
     for (let round = 0; ; round++) {
       const response = await this.send(place, await this.vouching(place, part, elsewhere), count);
-      const wanted = (response.errors ?? [])
-        .filter((e) => e.extensions?.code === HELD_ELSEWHERE)
-        .flatMap((e) => (e.extensions?.records ?? []) as HeldElsewhereRequest[])
-        .filter((r) => r.kind in elsewhere && !(r.id in elsewhere[r.kind]));
+      // what a deployment may ask for: records of the kinds the gateway reads, by well-formed IDs, a few at a time
+      const wanted = wantedRecords(response.errors).filter((r) => !Object.hasOwn(elsewhere[r.kind], r.id));
       if (!wanted.length || !repeatable || round === 3) return withoutHeldElsewhere(response);
       // a record whose organisation is held where the fetch runs is not elsewhere: it does not exist
       const read = wanted.filter((r) => this.placeOf(r.id) !== place);
       for (const r of wanted) elsewhere[r.kind][r.id] = null;
       const byPlace = new Map<string, HeldElsewhereRequest[]>();
       for (const r of read) byPlace.set(this.placeOf(r.id), [...(byPlace.get(this.placeOf(r.id)) ?? []), r]);
+      const unread: string[] = [];
       await Promise.all(
         [...byPlace].map(async ([where, some]) => {
           const { query, variables, facts } = factsQuery(some);
-          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined, extensions: undefined } }, null);
-          Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown> | null | undefined)));
+          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined, extensions: undefined } }, null).catch(
+            () => ({ data: null }) as GatewayGraphQLResponse,
+          );
+          // a record that could not be read is not vouched for as absent: the rules it carries would go unchecked
+          if (got.errors?.length || !got.data) unread.push(where);
+          else Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown>)));
         }),
       );
+      if (unread.length) return notRead(response, unread, this.name);
     }
   }
 

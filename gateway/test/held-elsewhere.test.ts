@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SCHEMA_DIR } from '@hub/gateway';
 import { buildASTSchema, getNamedType, isListType, isNonNullType, isObjectType, parse, print, type GraphQLOutputType } from 'graphql';
 import { missingRecords, recordQuery, REFERENCES, withReferenceIds } from '../src/held-elsewhere';
+import { factsQuery, wantedRecords } from '../src/held-facts';
 import { recordActedOn } from '../src/organisations-named';
 
 const listOf = (type: GraphQLOutputType) => isListType(isNonNullType(type) ? type.ofType : type);
@@ -77,5 +78,44 @@ describe('the record a mutation changes', () => {
   it('is none for queries and for mutations naming no such field', () => {
     expect(recordActedOn(parse(`query { forumItem(id: "partner-0.fit_1") { id } }`))).toBeNull();
     expect(recordActedOn(parse(`mutation { raiseForumItem(input: { forumId: "natmgr.com_1", title: "t" }) { id } }`))).toBeNull();
+  });
+});
+
+describe('what a deployment may ask the gateway to read for it', () => {
+  const asking = (records: unknown[]) => [{ message: 'held elsewhere', extensions: { code: 'HELD_ELSEWHERE', records } }];
+  const forum = 'natmgr.com_01J00000000000000000000000';
+  const course = 'natmgr.trc_01J00000000000000000000000';
+
+  it('is records of the kinds the gateway reads, by IDs of those kinds, and nothing else', () => {
+    expect(
+      wantedRecords(
+        asking([
+          { kind: 'communities', id: forum },
+          { kind: 'courses', id: course },
+          { kind: 'membershipRules', id: forum },
+          { kind: '__proto__', id: forum },
+          { kind: 'constructor', id: forum },
+          { kind: 'courses', id: forum },
+          { kind: 'communities', id: 'natmgr.com_; DROP' },
+          { kind: 'communities' },
+          'communities',
+        ]),
+      ),
+    ).toEqual([
+      { kind: 'communities', id: forum },
+      { kind: 'courses', id: course },
+      { kind: 'membershipRules', id: forum },
+    ]);
+    expect(({} as Record<string, unknown>)[forum]).toBeUndefined();
+    expect(wantedRecords(asking(Array.from({ length: 500 }, () => ({ kind: 'communities', id: forum }))))).toHaveLength(50);
+    expect(wantedRecords([{ message: 'other', extensions: { code: 'NOT_FOUND', records: [{ kind: 'communities', id: forum }] } }])).toEqual([]);
+  });
+
+  it('takes a deployment\'s answer for the record asked only: the same ID, of its owner', () => {
+    const { facts } = factsQuery([{ kind: 'communities', id: forum }]);
+    const answer = (id: string, organisation: string) => ({ r0: { id, kind: 'FORUM', tier: 'national', tierLevel: 1, organisation: { id: organisation }, program: { id: 'natmgr.prg_01J00000000000000000000000' } } });
+    expect(facts(answer(forum, 'natmgr')).communities?.[forum]).toMatchObject({ id: forum, organisationId: 'natmgr', tierLevel: 1 });
+    expect(facts(answer('other.com_01J00000000000000000000000', 'other')).communities?.[forum]).toBeNull();
+    expect(facts(answer(forum, 'other')).communities?.[forum]).toBeNull();
   });
 });

@@ -47,6 +47,8 @@ export const heldElsewhereSchema = z.object({
    * is a bare reference, and what it needs of it (the community's rules) comes vouched.
    */
   gathering: z.boolean().optional(),
+  /** The caller the gateway read them for (the scope's subject): a subgraph refuses them with another caller's scope. */
+  subject: z.string().max(200).optional(),
 });
 
 /** The key of the request body's `extensions` carrying the signed records (internal-token.ts signHeldElsewhere). */
@@ -60,7 +62,7 @@ export const ELSEWHERE_EXTENSION = 'hubElsewhere';
  * asked for (`HELD_ELSEWHERE`).
  */
 export type HeldElsewhere = z.infer<typeof heldElsewhereSchema>;
-export type HeldElsewhereKind = Exclude<keyof HeldElsewhere, 'plans' | 'gathering'>;
+export type HeldElsewhereKind = Exclude<keyof HeldElsewhere, 'plans' | 'gathering' | 'subject'>;
 type Facts<K extends HeldElsewhereKind> = NonNullable<NonNullable<HeldElsewhere[K]>[string]>;
 
 /** The code of the error by which a subgraph asks the gateway for records held elsewhere; `extensions.records` lists them. */

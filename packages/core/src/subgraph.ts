@@ -116,7 +116,9 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
     if (!verified) throw forbidden(`${definition.name} accepts only scopes signed by the hub gateway`, undefined, 403);
     // records another deployment holds, vouched for by a gateway routing to partner nodes (held-elsewhere.ts)
     const elsewhere = elsewhereToken === undefined ? null : await verifier.verifyHeldElsewhere(elsewhereToken);
-    if (elsewhereToken !== undefined && !elsewhere) throw forbidden(`${definition.name} accepts only records vouched for by the hub gateway`, undefined, 403);
+    if (elsewhereToken !== undefined && (!elsewhere || elsewhere.subject !== verified.subject)) {
+      throw forbidden(`${definition.name} accepts only records the hub gateway vouched for to this caller`, undefined, 403);
+    }
     const scope = elsewhere ? { ...verified, elsewhere } : verified;
     const transaction = await openScopedTransaction(requestDataSource, scope);
     return {

@@ -27,7 +27,9 @@ describe('records held elsewhere, at a subgraph', () => {
     });
     return { status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) };
   };
-  const vouching = async (records: HeldElsewhere, signer = gateway, audience?: string) => ({ [ELSEWHERE_EXTENSION]: await signHeldElsewhere(signer, records, audience) });
+  const vouching = async (records: HeldElsewhere, signer = gateway, audience?: string, subject = admin.subject) => ({
+    [ELSEWHERE_EXTENSION]: await signHeldElsewhere(signer, { ...records, subject }, audience),
+  });
   const ESCALATE = `mutation($i: EscalateForumItemInput!) { escalateForumItem(input: $i) { status tier } }`;
   const escalate = (extensions?: Record<string, unknown>) => post(ESCALATE, { i: { itemId: item, toForumId: national } }, extensions);
   const forumOf = async () => (await subgraph.dataSource.query(`SELECT forum_id FROM forum_item WHERE id = $1`, [item]))[0].forum_id;
@@ -58,10 +60,11 @@ describe('records held elsewhere, at a subgraph', () => {
     expect(await forumOf()).not.toBe(national);
   });
 
-  it('refuses records vouched for by another key or for another deployment, changing nothing', async () => {
+  it('refuses records vouched for by another key, for another deployment or for another caller, changing nothing', async () => {
     const stranger = new ScopeSigner(generateGatewayKeyPair().privateKey);
     expect((await escalate(await vouching({ communities: { [national]: nationalForum } }, stranger))).status).toBe(403);
     expect((await escalate(await vouching({ communities: { [national]: nationalForum } }, gateway, nodeAudience('uniting')))).status).toBe(403);
+    expect((await escalate(await vouching({ communities: { [national]: nationalForum } }, gateway, undefined, 'someone-else'))).status).toBe(403);
     expect((await escalate({ [ELSEWHERE_EXTENSION]: 'not a token' })).status).toBe(403);
     expect(await forumOf()).not.toBe(national);
   });

@@ -4,14 +4,15 @@ import { ITEM_READ, ITEM_WRITE, itemWrite } from './1765100000000-sessions-cop-f
 
 /**
  * Who may take a step with a forum item: those who may act on it where it is before the step
- * (ITEM_WRITE over the item, whose history records the step first), and they may then leave it
- * where the step puts it. Returning an item down its path puts it in another organisation's forum
+ * (ITEM_WRITE over the item, whose history records the step first: STEP_INSERT), and they may then
+ * leave it where that step, theirs, in this transaction, puts it (ITEM_UPDATE). Returning an item down its path puts it in another organisation's forum
  * (the national forum's people send a partner's item back to the partner's forum), which the row
  * after the step no longer shows; its history does.
  */
-const STEP_INSERT = `${ITEM_WRITE} OR EXISTS (SELECT 1 FROM forum_item i WHERE i.id = forum_item_event.item_id AND (${itemWrite('i.')}))`;
+const STEP_INSERT = `EXISTS (SELECT 1 FROM forum_item i WHERE i.id = forum_item_event.item_id AND i.organisation_id = forum_item_event.organisation_id AND (${itemWrite('i.')}))`;
 const ITEM_UPDATE = `${ITEM_WRITE} OR (hub_role() IS DISTINCT FROM 'participant' AND EXISTS (
-  SELECT 1 FROM forum_item_event e WHERE e.item_id = forum_item.id AND e.actor = hub_subject() AND e.at >= now()))`;
+  SELECT 1 FROM forum_item_event e WHERE e.item_id = forum_item.id AND e.actor = hub_subject() AND e.at >= now()
+    AND e.forum_id = forum_item.forum_id AND e.forum_organisation_id = forum_item.forum_organisation_id))`;
 
 /**
  * A forum item refers to the forum it is in by ID, without a foreign key. The item lives with the
