@@ -19,24 +19,39 @@ function withId(set: SelectionSetNode): SelectionSetNode {
   return set.selections.some((s) => s.kind === Kind.FIELD && GATHERED_IN_LISTS.has(s.name.value)) ? { ...set, selections: [...set.selections, idField] } : set;
 }
 
-/** A selection set with the community nodes of every community list in it asking their ID. */
+/** A selection set with the community nodes of every community list in it asking their ID; the same object when none does. */
 function rewrite(set: SelectionSetNode, inList: boolean): SelectionSetNode {
   let changed = false;
-  const selections = set.selections.map((s): SelectionNode => {
-    if (s.kind === Kind.INLINE_FRAGMENT) {
-      const inner = rewrite(s.selectionSet, false);
-      if (inner === s.selectionSet) return s;
-      changed = true;
-      return { ...s, selectionSet: inner };
-    }
-    if (s.kind !== Kind.FIELD || !s.selectionSet) return s;
-    let inner: SelectionSetNode;
-    if (inList && s.name.value === 'nodes') inner = withId(s.selectionSet);
-    else if (inList && s.name.value === 'edges') inner = { ...s.selectionSet, selections: s.selectionSet.selections.map((e) => (e.kind === Kind.FIELD && e.name.value === 'node' && e.selectionSet ? { ...e, selectionSet: withId(e.selectionSet) } : e)) };
-    else inner = rewrite(s.selectionSet, COMMUNITY_LISTS.has(s.name.value));
-    if (JSON.stringify(inner) === JSON.stringify(s.selectionSet)) return s;
+  const selections = set.selections.map((s) => {
+    const next = rewriteSelection(s, inList);
+    if (next !== s) changed = true;
+    return next;
+  });
+  return changed ? { ...set, selections } : set;
+}
+
+function rewriteSelection(s: SelectionNode, inList: boolean): SelectionNode {
+  if (s.kind === Kind.INLINE_FRAGMENT) {
+    const inner = rewrite(s.selectionSet, false);
+    return inner === s.selectionSet ? s : { ...s, selectionSet: inner };
+  }
+  if (s.kind !== Kind.FIELD || !s.selectionSet) return s;
+  let inner: SelectionSetNode;
+  if (inList && s.name.value === 'nodes') inner = withId(s.selectionSet);
+  else if (inList && s.name.value === 'edges') inner = edgesWithIds(s.selectionSet);
+  else inner = rewrite(s.selectionSet, COMMUNITY_LISTS.has(s.name.value));
+  return inner === s.selectionSet ? s : { ...s, selectionSet: inner };
+}
+
+/** An edges selection whose `node` asks its ID where it asks a gathered field. */
+function edgesWithIds(set: SelectionSetNode): SelectionSetNode {
+  let changed = false;
+  const selections = set.selections.map((e) => {
+    if (e.kind !== Kind.FIELD || e.name.value !== 'node' || !e.selectionSet) return e;
+    const inner = withId(e.selectionSet);
+    if (inner === e.selectionSet) return e;
     changed = true;
-    return { ...s, selectionSet: inner };
+    return { ...e, selectionSet: inner };
   });
   return changed ? { ...set, selections } : set;
 }

@@ -129,7 +129,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   async process(options: Options): Promise<GatewayGraphQLResponse> {
     if (!('incomingRequestContext' in options) || !this.registry.hasNodes) return this.hub.process(options);
     // lists of communities whose forum items are asked: each community's gathered from every deployment
-    const listed = this.name === 'sessions' ? withListedCommunityIds(options.document ?? parse(options.request.query ?? '')) : null;
+    const listed = this.name === 'sessions' && options.request.query?.includes('forumItems') ? withListedCommunityIds(options.document ?? parse(options.request.query)) : null;
     if (listed) return this.gatheredInLists({ ...options, document: listed, request: { ...options.request, query: print(listed) } });
     return this.dispatch(options);
   }
