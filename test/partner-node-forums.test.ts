@@ -87,6 +87,8 @@ describe('records referring to another organisation\'s, across the hub and a par
     // the national forum (at the hub) lists the item its partner's node holds
     expect(await inForum(national)).toEqual({ name: 'National practice forum', forumItems: { totalCount: 1, edges: [{ node: { id: escalated, title: 'Waiting lists for groups' } }] } });
     expect((await inForum(local)).forumItems.totalCount).toBe(1);
+    // to another partner too, who reads the national forum, though not partner-0's own records
+    expect((await inForum(national, program.partners[1].admin)).forumItems.edges).toEqual([{ node: { id: escalated, title: 'Waiting lists for groups' } }]);
     // and so does the program's list of forums, and the national list of communities
     const forums = await mutate(manager, `query($p: ID!) {
       program(id: $p) { communities(filter: { kind: FORUM }) { edges { node { name items: forumItems(first: 10) { totalCount edges { node { id } } } } } } }

@@ -1,4 +1,5 @@
-import { Kind, print, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { withoutUnusedDefinitions } from './unused-definitions';
 import { compare, field, firstOf, mergeConnection, withListKeys, type Connection } from './national-lists';
 import { foldRows, PROGRAM_FOLDS, withFoldFields } from './program-folds';
 
@@ -122,7 +123,7 @@ export function mergedFieldsOnly(document: DocumentNode, typename: string, atHub
       return keep(s, onType) ? [s] : [];
     }),
   });
-  return { ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: rewrite(d.selectionSet, false) } : d)) };
+  return withoutUnusedDefinitions({ ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, selectionSet: rewrite(d.selectionSet, false) } : d)) });
 }
 
 type Entity = Record<string, unknown> | null;
@@ -211,19 +212,17 @@ export function rootAsEntity(document: DocumentNode, variables: Record<string, u
     variable: { kind: Kind.VARIABLE, name: name('representations') },
     type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('_Any') } } } },
   } as const;
-  // the variables the selection still uses (the entity's ID is now a representation)
-  const text = [print(field.selectionSet), ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => print(d))].join(' ');
-  const used = (operation.variableDefinitions ?? []).filter((v) => new RegExp(`\\$${v.variable.name.value}\\b`).test(text));
   const asEntity = {
     ...operation,
-    variableDefinitions: [...used, representations],
+    variableDefinitions: [...(operation.variableDefinitions ?? []), representations],
     selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
   } as const;
   return {
     typename,
     id,
     key: field.alias?.value ?? field.name.value,
-    document: { ...document, definitions: document.definitions.map((d) => (d === operation ? asEntity : d)) },
+    // the entity's ID is a representation now: the variable that held it is no longer used
+    document: withoutUnusedDefinitions({ ...document, definitions: document.definitions.map((d) => (d === operation ? asEntity : d)) }),
     variables: { ...variables, representations: [{ __typename: typename, id }] },
   };
 }

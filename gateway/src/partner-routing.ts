@@ -35,13 +35,15 @@ function notRead(response: GatewayGraphQLResponse, places: string[], serviceName
   return { data: response.data ?? null, errors: [...(response.errors ?? []).filter((e) => e.extensions?.code !== HELD_ELSEWHERE), ...errors] };
 }
 
-/** A mutation's answer with any request for records held elsewhere left unanswered told to the client as such. */
-function withoutHeldElsewhere(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+/** An answer with requests for records held elsewhere left unanswered, told to the client as such. */
+function withoutHeldElsewhere(response: GatewayGraphQLResponse, repeatable: boolean, serviceName: string): GatewayGraphQLResponse {
   if (!response.errors?.some((e) => e.extensions?.code === HELD_ELSEWHERE)) return response;
   const errors = response.errors.map((e) =>
-    e.extensions?.code === HELD_ELSEWHERE
-      ? { ...e, message: 'This mutation refers to records another deployment holds: send it as the only field of its operation', extensions: { code: 'BAD_REQUEST' } }
-      : e,
+    e.extensions?.code !== HELD_ELSEWHERE
+      ? e
+      : repeatable
+        ? { ...e, message: 'Records this refers to, held by another deployment, could not be gathered: nothing was done', extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName } }
+        : { ...e, message: 'This mutation refers to records another deployment holds: send it as the only field of its operation', extensions: { code: 'BAD_REQUEST' } },
   );
   return { ...response, errors };
 }
@@ -191,7 +193,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     }
     if (named.size === 1) return this.at(onNodes[0], options, null);
     // a mutation changing one organisation's record and referring to others' goes where that record is
-    const acted = mutation ? recordActedOn(document, options.request.variables) : null;
+    const acted = mutation && rootFieldCount(document) === 1 ? recordActedOn(document, options.request.variables) : null;
     if (acted && named.has(ownerOf(acted) ?? '')) return this.at(this.placeOf(acted), options, null);
     return {
       data: null,
@@ -314,11 +316,13 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const document = part.document ?? parse(part.request.query ?? '');
     const merged = mergedFields(document, typename);
     const reach = merged.length ? this.inReach(part.context) : [];
+    // forum items are read by the people of the forum's organisation, whoever raised them: every node may hold some
+    const asked = merged.some((f) => f.name.value === 'forumItems') ? this.registry.organisations : reach;
     const atHub = merged.some((f) => ENTITY_MERGE[typename][f.name.value] === 'hub');
-    if (!reach.length && !atHub) return this.at(holder, part, count);
+    if (!asked.length && !atHub) return this.at(holder, part, count);
     const atEvery = merged.some((f) => ENTITY_MERGE[typename][f.name.value] !== 'hub');
     // the hub's fields are asked of the hub alone, the others of every deployment
-    const others = [HUB, ...reach].filter((p) => p !== holder && (atEvery || (atHub && p === HUB)));
+    const others = [HUB, ...asked].filter((p) => p !== holder && (atEvery || (atHub && p === HUB)));
     // lists and folds need more than the client selected from every deployment, the holder's included
     const keyed = needsMergeFields(merged, typename) ? withMergeFields(document, typename) : document;
     const ask = (d: DocumentNode): Incoming => ({ ...part, document: d, request: { ...part.request, query: print(d), http: undefined } });
@@ -466,7 +470,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       const response = await this.send(place, await this.vouching(place, part, elsewhere), count);
       // what a deployment may ask for: records of the kinds the gateway reads, by well-formed IDs, a few at a time
       const wanted = wantedRecords(response.errors).filter((r) => !Object.hasOwn(elsewhere[r.kind], r.id));
-      if (!wanted.length || !repeatable || round === 3) return withoutHeldElsewhere(response);
+      if (!wanted.length || !repeatable || round === 3) return withoutHeldElsewhere(response, repeatable, this.name);
       // a record whose organisation is held where the fetch runs is not elsewhere: it does not exist
       const read = wanted.filter((r) => this.placeOf(r.id) !== place);
       for (const r of wanted) elsewhere[r.kind][r.id] = null;

@@ -4,6 +4,8 @@ import { SCHEMA_DIR } from '@hub/gateway';
 import { buildASTSchema, getNamedType, isListType, isNonNullType, isObjectType, parse, print, type GraphQLOutputType } from 'graphql';
 import { missingRecords, recordQuery, REFERENCES, withReferenceIds } from '../src/held-elsewhere';
 import { factsQuery, wantedRecords } from '../src/held-facts';
+import { mergedFieldsOnly } from '../src/entity-merge';
+import { withoutUnusedDefinitions } from '../src/unused-definitions';
 import { recordActedOn } from '../src/organisations-named';
 
 const listOf = (type: GraphQLOutputType) => isListType(isNonNullType(type) ? type.ofType : type);
@@ -117,5 +119,20 @@ describe('what a deployment may ask the gateway to read for it', () => {
     expect(facts(answer(forum, 'natmgr')).communities?.[forum]).toMatchObject({ id: forum, organisationId: 'natmgr', tierLevel: 1 });
     expect(facts(answer('other.com_01J00000000000000000000000', 'other')).communities?.[forum]).toBeNull();
     expect(facts(answer(forum, 'other')).communities?.[forum]).toBeNull();
+  });
+});
+
+describe('a fetch the gateway cut down', () => {
+  it('keeps only the variables and fragments it still uses, so it passes validation', () => {
+    const document = parse(`query($representations: [_Any!]!, $n: Int!, $f: Int!) { _entities(representations: $representations) {
+      ... on Community { sessions(first: $n) { totalCount } ...Items } } }
+      fragment Items on Community { forumItems(first: $f) { ...Item } }
+      fragment Item on ForumItemConnection { totalCount }
+      fragment Unused on Community { id }`);
+    const pruned = withoutUnusedDefinitions(mergedFieldsOnly(document, 'Community', false));
+    const printed = print(pruned);
+    expect(printed).not.toContain('$n');
+    expect(printed).not.toContain('fragment Unused');
+    expect(printed).toContain('$representations');
   });
 });

@@ -13,7 +13,7 @@ import type { SubgraphConfig, SubgraphName } from './config';
 import { createDataSource, ensureAppRole, ensureDatabase, type StatementCounter } from './database';
 import { toClientError } from './errors';
 import { EventBus } from './events';
-import { ELSEWHERE_EXTENSION } from './held-elsewhere';
+import { ELSEWHERE_EXTENSION, HELD_ELSEWHERE } from './held-elsewhere';
 import { SCOPE_HEADER } from './internal-token';
 import { scopeVerifierFor } from './partner-node-scope';
 import { openScopedTransaction, type ScopedTransaction } from './scoped-transaction';
@@ -150,7 +150,11 @@ export async function createSubgraph<L>(definition: SubgraphDefinition<L>, confi
           return {
             async willSendResponse({ contextValue, response }) {
               try {
-                await contextValue.transaction.finish();
+                // a request that asked the gateway for records held elsewhere is sent again with
+                // them: nothing of this one may stay, even what a mutation did before it asked
+                const asked = response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => e.extensions?.code === HELD_ELSEWHERE);
+                if (asked) await contextValue.transaction.abandon();
+                else await contextValue.transaction.finish();
               } catch (error) {
                 log.error({ err: error }, 'commit failed');
                 if (response.body.kind === 'single') {
