@@ -28,6 +28,8 @@ export class SessionsForumReferences1767200000000 implements MigrationInterface 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE forum_item DROP CONSTRAINT forum_item_forum_id_fkey`);
     await q.query(`ALTER TABLE forum_item ADD CONSTRAINT forum_item_forum_id_check CHECK (forum_id ~ '^[a-z][a-z0-9-]{1,31}\\.com_[0-9A-HJKMNP-TV-Z]{26}$')`);
+    // a step's forum belongs to the organisation it names, as the item's does (the row-level security above relies on both)
+    await q.query(`ALTER TABLE forum_item_event ADD CONSTRAINT forum_item_event_forum_owner CHECK (split_part(forum_id, '.', 1) = forum_organisation_id)`);
     await q.query(dropRowSecuritySql(['forum_item', 'forum_item_event']));
     await q.query(
       rowSecuritySql([
@@ -45,6 +47,7 @@ export class SessionsForumReferences1767200000000 implements MigrationInterface 
         { table: 'forum_item_event', read: ITEM_READ, write: 'false', insert: ITEM_WRITE },
       ]),
     );
+    await q.query(`ALTER TABLE forum_item_event DROP CONSTRAINT forum_item_event_forum_owner`);
     await q.query(`ALTER TABLE forum_item DROP CONSTRAINT forum_item_forum_id_check`);
     await q.query(`ALTER TABLE forum_item ADD CONSTRAINT forum_item_forum_id_fkey FOREIGN KEY (forum_id) REFERENCES community(id)`);
   }
