@@ -1,4 +1,5 @@
 import type { NodeSubgraphName } from '@hub/core';
+import { withSelectionSets } from './selection-sets';
 import { Kind, print, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionNode, type SelectionSetNode } from 'graphql';
 
 /**
@@ -55,16 +56,7 @@ function rewrite(set: SelectionSetNode, references: Reference[]): SelectionSetNo
 
 /** The operation also asking for the ID next to every reference; null when it has none. */
 export function withReferenceIds(document: DocumentNode, references: Reference[]): DocumentNode | null {
-  if (!references.length) return null;
-  let changed = false;
-  const definitions = document.definitions.map((d) => {
-    if (d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION) return d;
-    const selectionSet = rewrite(d.selectionSet, references);
-    if (selectionSet === d.selectionSet) return d;
-    changed = true;
-    return { ...d, selectionSet };
-  });
-  return changed ? { ...document, definitions } : null;
+  return references.length ? withSelectionSets(document, (set) => rewrite(set, references), true) : null;
 }
 
 /** A record an answer left null although its ID came back: where to put it, its ID, how to read it, and the selection the client asked of it. */

@@ -1,5 +1,6 @@
 import { Kind, print, type DocumentNode, type FieldNode, type SelectionNode, type SelectionSetNode } from 'graphql';
 import { fragmentsUsed } from './held-elsewhere';
+import { withSelectionSets } from './selection-sets';
 
 /**
  * Lists of communities (a national list's page, `Program.communities`) whose communities' fields
@@ -58,15 +59,7 @@ function edgesWithIds(set: SelectionSetNode): SelectionSetNode {
 
 /** The operation with the communities of its community lists asking their ID where they ask a gathered field; null when none does. */
 export function withListedCommunityIds(document: DocumentNode): DocumentNode | null {
-  let changed = false;
-  const definitions = document.definitions.map((d) => {
-    if (d.kind !== Kind.OPERATION_DEFINITION) return d;
-    const selectionSet = rewrite(d.selectionSet, false);
-    if (selectionSet === d.selectionSet) return d;
-    changed = true;
-    return { ...d, selectionSet };
-  });
-  return changed ? { ...document, definitions } : null;
+  return withSelectionSets(document, (set) => rewrite(set, false));
 }
 
 /** A listed community that asked gathered fields: the object to fill in, and its ID. */

@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import {
   ELSEWHERE_EXTENSION, HELD_ELSEWHERE, HUB_AUDIENCE, NODE_SUBGRAPH_NAMES, nodeAudience, ownerOf, signHeldElsewhere,
-  type HeldElsewhere, type HeldElsewhereRequest, type NodeSubgraphName, type PlanFacts, type ScopeSigner,
+  type HeldElsewhere, type NodeSubgraphName, type PlanFacts, type ScopeSigner,
 } from '@hub/core';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import CircuitBreaker from 'opossum';
@@ -15,7 +15,7 @@ import { factsQuery, mergeFacts, wantedRecords } from './held-facts';
 import type { PrimaryFetch } from './subscription-plans';
 import type { UpstreamPlace } from './upstream-subscriptions';
 import { answered, NodeDataSource, reasonOf, type GatewayGraphQLResponse } from './node-data-source';
-import { REFERENCES, missingRecords, recordQuery, withReferenceIds, type MissingRecord } from './held-elsewhere';
+import { REFERENCES, missingRecords, recordQuery, withReferenceIds } from './held-elsewhere';
 
 type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
 /** A fetch of a client's operation (not a health check or schema load). */
@@ -46,6 +46,11 @@ function withoutHeldElsewhere(response: GatewayGraphQLResponse, repeatable: bool
         : { ...e, message: 'This mutation refers to records another deployment holds: send it as the only field of its operation', extensions: { code: 'BAD_REQUEST' } },
   );
   return { ...response, errors };
+}
+
+/** A query of the gateway's own (not the client's) sent in the course of `part`: the caller's context, no extensions of the client's fetch. */
+function asking(part: Incoming, query: string, variables: Record<string, unknown>, operationName?: string): Incoming {
+  return { ...part, document: parse(query), request: { ...part.request, query, variables, operationName, http: undefined, extensions: undefined } };
 }
 
 /** Entity types some of whose fields are gathered from every deployment (ENTITY_MERGE); a Program's always are (`programs`). */
@@ -153,15 +158,12 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const fields = gatheredFieldsInLists(document);
     if (!communities.length || !fields.length) return response;
     const query = gatherQuery(document, fields);
-    const byPlace = new Map<string, string[]>();
-    for (const { id } of communities) if (!byPlace.get(this.placeOf(id))?.includes(id)) byPlace.set(this.placeOf(id), [...(byPlace.get(this.placeOf(id)) ?? []), id]);
     const errors: GraphQLFormattedError[] = [];
     const gathered = new Map<string, Record<string, unknown> | null>();
     await Promise.all(
-      [...byPlace].map(async ([place, ids]) => {
+      [...this.byPlace([...new Set(communities.map((c) => c.id))], (id) => id)].map(async ([place, ids]) => {
         const representations = ids.map((id) => ({ __typename: 'Community', id }));
-        const part: Incoming = { ...options, document: parse(query), request: { ...options.request, query, variables: { ...options.request.variables, representations }, http: undefined } };
-        const got = await this.partAt(place, part, representations);
+        const got = await this.partAt(place, asking(options, query, { ...options.request.variables, representations }, 'HubGathered'), representations);
         const entities = ((got.data as { _entities?: (Record<string, unknown> | null)[] } | null)?._entities ?? []) as (Record<string, unknown> | null)[];
         ids.forEach((id, i) => gathered.set(id, entities[i] ?? null));
         for (const { path: _path, ...error } of got.errors ?? []) errors.push(error);
@@ -362,16 +364,7 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   private async plansOnNodes(part: Incoming, reach: string[]): Promise<{ plans: PlanFacts[]; unmatched: string[] }> {
     const query = `query HubNodePlans($r: [_Any!]!) { _entities(representations: $r) { ... on Organisation {
       plannedEngagements { id organisation { id } program { id } regions { id } startsOn endsOn title audiences detailsWithheld } } } }`;
-    const document = parse(query);
-    const answers = await Promise.all(
-      reach.map((organisation) =>
-        this.fromNode(
-          organisation,
-          { ...part, document, request: { ...part.request, query, variables: { r: [{ __typename: 'Organisation', id: organisation }] }, operationName: 'HubNodePlans', http: undefined, extensions: undefined } },
-          1,
-        ),
-      ),
-    );
+    const answers = await Promise.all(reach.map((organisation) => this.fromNode(organisation, asking(part, query, { r: [{ __typename: 'Organisation', id: organisation }] }, 'HubNodePlans'), 1)));
     const plans: PlanFacts[] = [];
     const unmatched: string[] = [];
     answers.forEach((answer, i) => {
@@ -429,14 +422,11 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
     const response = await this.vouched(place, asked, count, records);
     if (!document) return response;
     const missing = missingRecords(document, response.data, references).filter((m) => this.placeOf(m.id) !== place);
-    const byPlace = new Map<string, MissingRecord[]>();
-    for (const m of missing) byPlace.set(this.placeOf(m.id), [...(byPlace.get(this.placeOf(m.id)) ?? []), m]);
     const errors: GraphQLFormattedError[] = [];
     await Promise.all(
-      [...byPlace].map(async ([where, records]) => {
+      [...this.byPlace(missing, (m) => m.id)].map(async ([where, records]) => {
         const { query, variables, aliasOf } = recordQuery(records, document);
-        const ask: Incoming = { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldElsewhere', http: undefined, extensions: undefined } };
-        const got = await this.send(where, ask, null);
+        const got = await this.send(where, asking(part, query, variables, 'HubHeldElsewhere'), null);
         const data = (got.data ?? {}) as Record<string, unknown>;
         records.forEach((m, i) => {
           (m.holder as Record<string | number, unknown>)[m.key] = data[`r${aliasOf[i]}`] ?? null;
@@ -474,15 +464,11 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
       // a record whose organisation is held where the fetch runs is not elsewhere: it does not exist
       const read = wanted.filter((r) => this.placeOf(r.id) !== place);
       for (const r of wanted) elsewhere[r.kind][r.id] = null;
-      const byPlace = new Map<string, HeldElsewhereRequest[]>();
-      for (const r of read) byPlace.set(this.placeOf(r.id), [...(byPlace.get(this.placeOf(r.id)) ?? []), r]);
       const unread: string[] = [];
       await Promise.all(
-        [...byPlace].map(async ([where, some]) => {
+        [...this.byPlace(read, (r) => r.id)].map(async ([where, some]) => {
           const { query, variables, facts } = factsQuery(some);
-          const got = await this.send(where, { ...part, document: parse(query), request: { ...part.request, query, variables, operationName: 'HubHeldFacts', http: undefined, extensions: undefined } }, null).catch(
-            () => ({ data: null }) as GatewayGraphQLResponse,
-          );
+          const got = await this.send(where, asking(part, query, variables, 'HubHeldFacts'), null).catch(() => ({ data: null }) as GatewayGraphQLResponse);
           // a record that could not be read is not vouched for as absent: the rules it carries would go unchecked
           if (got.errors?.length || !got.data) unread.push(where);
           else Object.assign(elsewhere, mergeFacts(elsewhere, facts(got.data as Record<string, unknown>)));
@@ -496,6 +482,16 @@ export class PartnerRoutingDataSource implements GraphQLDataSource<GatewayContex
   private placeOf(id: string): string {
     const owner = ownerOf(id);
     return owner && this.registry.nodeOf(owner) ? owner : HUB;
+  }
+
+  /** `items` grouped by where the record each names (`idOf`) is held. */
+  private byPlace<T>(items: T[], idOf: (item: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      const place = this.placeOf(idOf(item));
+      groups.set(place, [...(groups.get(place) ?? []), item]);
+    }
+    return groups;
   }
 
   /** Stops every breaker's timers (the gateway is stopping). */
